@@ -1,0 +1,125 @@
+/**
+ * The one error type the API raises on purpose. Every code maps to exactly one HTTP status
+ * (see STATUS_BY_CODE) and to the `error.type` field of the `{code:-1,...}` envelope.
+ */
+export const ERROR_CODES = [
+  'url_required',
+  'invalid_url',
+  'unsupported_url',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'bad_request',
+  'missing_api_key',
+  'invalid_api_key',
+  'not_premium',
+  'unauthenticated',
+  'csrf_failed',
+  'forbidden',
+  'not_found',
+  'route_not_found',
+  'method_not_allowed',
+  'conflict',
+  'post_not_found',
+  'protected_account',
+  'suspended_account',
+  'age_restricted',
+  'no_video',
+  'rate_limited',
+  'too_many_attempts',
+  'upstream_bad_response',
+  'upstream_unavailable',
+  'billing_not_configured',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  url_required: 400,
+  invalid_url: 400,
+  unsupported_url: 400,
+  invalid_json: 400,
+  unsupported_media_type: 400,
+  payload_too_large: 400,
+  bad_request: 400,
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  not_premium: 403,
+  unauthenticated: 401,
+  csrf_failed: 403,
+  forbidden: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  post_not_found: 422,
+  protected_account: 422,
+  suspended_account: 422,
+  age_restricted: 422,
+  no_video: 422,
+  rate_limited: 429,
+  too_many_attempts: 429,
+  upstream_bad_response: 502,
+  upstream_unavailable: 503,
+  billing_not_configured: 503,
+  internal: 500,
+};
+
+/** The exact public messages of the TwitterDown v1 contract and our additions. */
+export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  url_required: 'URL parameter is required',
+  invalid_url: 'Invalid Twitter/X URL format',
+  unsupported_url: 'Short t.co links are not supported; paste the post URL (x.com/<user>/status/<id>)',
+  invalid_json: 'Malformed JSON body',
+  unsupported_media_type: 'Content-Type must be application/json',
+  payload_too_large: 'Request body is too large',
+  bad_request: 'Bad request',
+  missing_api_key: 'Missing API key',
+  invalid_api_key: 'Invalid API key',
+  not_premium: 'API access is only available for premium users',
+  unauthenticated: 'Please log in',
+  csrf_failed: 'Invalid or missing CSRF token',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  route_not_found: 'Route not found',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict',
+  post_not_found: 'Post not found or deleted',
+  protected_account: 'This post is from a protected account',
+  suspended_account: 'This post is from a suspended account',
+  age_restricted: 'This post is age-restricted and can only be viewed when logged in',
+  no_video: 'No video found',
+  rate_limited: 'Rate limit exceeded',
+  too_many_attempts: 'Too many attempts, try again later',
+  upstream_bad_response: 'Unexpected response from X',
+  upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
+  billing_not_configured: 'Billing is not configured on this server',
+  internal: 'Internal server error',
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Seconds; sent as Retry-After and error.retry_after. */
+  readonly retryAfter: number | undefined;
+  /** Extra, public, machine-readable details merged into `error`. */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    opts: { retryAfter?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message ?? DEFAULT_MESSAGES[code], { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS_BY_CODE[code];
+    this.retryAfter = opts.retryAfter;
+    this.details = opts.details;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

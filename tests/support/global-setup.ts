@@ -1,0 +1,2 @@
+// Runs once before the whole suite. Individual suites create their own databases/schemas.
+export default async function globalSetup(): Promise<void> {}
