@@ -1,0 +1,86 @@
+/**
+ * Shared shapes of the extraction pipeline:
+ *   URL intake (parse/tweet-url.ts) → X client (x-client/) → parser (parse/*.parser.ts)
+ *   → ParsedTweet (cached in Redis as JSON) → envelope builder (parse/envelope.ts) → route.
+ * ParsedTweet must stay JSON-serialisable (it is cached).
+ */
+
+export interface TweetRef {
+  statusId: string;
+  /** `/video/N` or `/photo/N` suffix of the pasted URL (N is 1-based as in the URL). */
+  mediaType?: 'video' | 'photo';
+  mediaIndex?: number;
+}
+
+export interface VideoVariant {
+  /** short side + "p", e.g. "720p" (TwitterDown contract) */
+  resolution: string;
+  /** "HD" when the short side is >= 720, else "SD" (TwitterDown contract) */
+  quality: 'HD' | 'SD';
+  url: string;
+  width: number;
+  height: number;
+  bitrate: number;
+  content_type: string;
+  /** bitrate × duration / 8, when both are known */
+  size_estimate_bytes: number | null;
+}
+
+export interface HlsPlaylist {
+  url: string;
+  content_type: string;
+}
+
+/** Where a media item came from relative to the requested post. */
+export type MediaOrigin = 'post' | 'retweet' | 'quote' | 'card';
+
+export interface VideoMedia {
+  type: 'video' | 'gif';
+  id: string;
+  origin: MediaOrigin;
+  thumbnail: string;
+  width: number;
+  height: number;
+  duration_ms: number | null;
+  /** mp4 variants, best first (highest bitrate) */
+  variants: VideoVariant[];
+  hls: HlsPlaylist[];
+}
+
+export interface PhotoMedia {
+  type: 'photo';
+  id: string;
+  origin: MediaOrigin;
+  /** original-size URL */
+  url: string;
+  thumbnail: string;
+  width: number;
+  height: number;
+  alt_text: string | null;
+}
+
+export type MediaItem = VideoMedia | PhotoMedia;
+
+export interface ParsedTweet {
+  statusId: string;
+  username: string;
+  text: string;
+  /** every media item in order; quote media last, marked origin "quote" */
+  media: MediaItem[];
+  possiblySensitive: boolean;
+  /** 'graphql' or 'syndication' (fallback) */
+  source: 'graphql' | 'syndication';
+}
+
+/** Content outcomes that are not a usable post; each maps 1:1 to an AppError code. */
+export type UnavailableReason =
+  | 'post_not_found'
+  | 'protected_account'
+  | 'suspended_account'
+  | 'age_restricted'
+  | 'no_video'
+  | 'upstream_bad_response';
+
+export type ParseOutcome =
+  | { ok: true; tweet: ParsedTweet }
+  | { ok: false; reason: UnavailableReason; detail?: string };
