@@ -1,0 +1,69 @@
+import express, { Router, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Env } from './lib/config/env';
+import type { PrismaClient } from './lib/db/prisma';
+import { errorHandler, notFound } from './lib/http/error-handler';
+import { requestId } from './lib/http/request-id';
+import { requestLog } from './lib/http/request-log';
+import type { Logger } from './lib/logger/logger';
+import type { Redis } from './lib/redis/redis';
+import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
+import { buildApiDocs } from './modules/docs/api-docs';
+import { buildOpenApi } from './modules/docs/openapi';
+import { registerHealthRoutes } from './modules/health/health.routes';
+import { rateLimit, rateLimitStanding } from './modules/ratelimit/rate-limit.middleware';
+import type { RateLimitService } from './modules/ratelimit/rate-limit.service';
+import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter.routes';
+import { registerUsageRoutes } from './modules/usage/usage.routes';
+import type { UsageService } from './modules/usage/usage.service';
+import { AppError } from './lib/errors/app-error';
+
+export interface AppDeps {
+  env: Env;
+  logger: Logger;
+  prisma: PrismaClient;
+  redis: Redis | null;
+  resolveKey: KeyResolver;
+  limits: RateLimitService;
+  usage: UsageService;
+  extractor: Extractor;
+  isShuttingDown: () => boolean;
+  /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
+  plugins?: Array<(app: Express, api: Router) => void>;
+}
+
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(requestLog(deps.logger));
+  app.use(helmet({ contentSecurityPolicy: false }));
+
+  registerHealthRoutes(app, deps);
+
+  const api = Router();
+  const auth = apiKeyAuth(deps.resolveKey);
+  const premium: RequestHandler = async (req, res, next) => {
+    if (req.principal?.premium) return next();
+    // still tell the caller where they stand, without counting the refused call
+    await rateLimitStanding({ limits: deps.limits })(req, res, () => undefined);
+    next(new AppError('not_premium'));
+  };
+  const protect = [auth, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+
+  const baseUrl = deps.env.PUBLIC_BASE_URL ?? `http://localhost:${deps.env.PORT}`;
+  const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
+  const openapi = buildOpenApi(baseUrl);
+  registerTwitterRoutes(api, { protect, extractor: deps.extractor, docs: (_req, res) => void res.json(docs) });
+  registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits });
+  api.get('/openapi.json', (_req, res) => void res.json(openapi));
+
+  for (const plugin of deps.plugins ?? []) plugin(app, api);
+
+  app.use('/api/v1', api);
+  app.use(notFound());
+  app.use(errorHandler(deps.logger));
+  return app;
+}

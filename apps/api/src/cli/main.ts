@@ -1,0 +1,57 @@
+import { ConfigError, loadEnv } from '../lib/config/env';
+import { createPrisma } from '../lib/db/prisma';
+import { createLogger } from '../lib/logger/logger';
+import { createRedis, waitForRedis } from '../lib/redis/redis';
+import { createAuthCache } from '../modules/auth/auth-cache';
+import { createKeyService } from '../modules/keys/keys.service';
+import { createUsersRepository } from '../modules/users/users.repository';
+import { CliError, USAGE, runCli } from './cli';
+
+async function main(): Promise<number> {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  if (!env.DATABASE_URL) {
+    process.stderr.write('error: DATABASE_URL is not set; the operator CLI works on a real database.\n');
+    return 1;
+  }
+  const logger = createLogger({ level: 'warn', destination: process.stderr as unknown as never });
+  const prisma = createPrisma(env.DATABASE_URL, { maxConnections: 2 });
+  const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger, 'cli') : null;
+  if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
+  const authCache = createAuthCache({ ttlMs: 0, redis, logger });
+  try {
+    await runCli(process.argv.slice(2), {
+      users: createUsersRepository(prisma),
+      keys: createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS }),
+      authCache,
+      out: (line) => process.stdout.write(`${line}\n`),
+    });
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    // let a pending invalidation publish go out before closing
+    if (redis) await redis.quit().catch(() => redis.disconnect());
+    await prisma.$disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

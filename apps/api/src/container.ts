@@ -1,0 +1,127 @@
+import IORedisMock from 'ioredis-mock';
+import type { Env } from './lib/config/env';
+import { createPrisma, type PrismaClient } from './lib/db/prisma';
+import type { Logger } from './lib/logger/logger';
+import { createRedis, waitForRedis, type Redis } from './lib/redis/redis';
+import { createKeyResolver } from './modules/auth/api-key.auth';
+import { createAuthCache } from './modules/auth/auth-cache';
+import { createKeyService } from './modules/keys/keys.service';
+import { createRateLimitService, windowsFromLimits } from './modules/ratelimit/rate-limit.service';
+import { createUsageService } from './modules/usage/usage.service';
+import { createUsersRepository } from './modules/users/users.repository';
+import { createXClient } from './modules/twitter/x-client/x-client';
+import { createExtractionService } from './modules/twitter/extraction.service';
+import type { AppDeps } from './app';
+
+export interface ContainerOptions {
+  env: Env;
+  logger: Logger;
+  databaseUrl: string;
+  /** null = no Redis: in-memory rate limits and an in-process store for X tokens/cache */
+  redisUrl: string | null;
+  /** Embedded PGlite takes one connection at a time. */
+  maxDbConnections?: number;
+  /** Prefix for every Redis key (tests isolate themselves with it). */
+  keyPrefix?: string;
+}
+
+/**
+ * The composition root: every service is created here, once, from explicit configuration.
+ * main.ts and the tests both use it.
+ */
+export async function createContainer(opts: ContainerOptions) {
+  const { env, logger } = opts;
+  const prefix = opts.keyPrefix ?? 'twdown';
+  const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
+  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger) : null;
+  if (redis) {
+    await waitForRedis(redis).catch((err: unknown) => {
+      // Not fatal: the rate limiter falls back to per-process limits until Redis is back.
+      logger.error({ err: String(err) }, 'Redis is not reachable at start-up; continuing with degraded limits');
+    });
+  }
+  // X tokens and the extraction cache need a key-value store; without Redis an in-process one serves.
+  const xRedis: Redis = redis ?? (new IORedisMock() as unknown as Redis);
+
+  const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
+  await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
+  const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS });
+  const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS });
+  const users = createUsersRepository(prisma);
+  const limits = createRateLimitService({
+    redis,
+    windows: windowsFromLimits({
+      perMinute: env.RATE_LIMIT_PER_MINUTE,
+      perHour: env.RATE_LIMIT_PER_HOUR,
+      perDay: env.RATE_LIMIT_PER_DAY,
+    }),
+    keyPrefix: `${prefix}:rl`,
+  });
+  const usage = createUsageService({ prisma, redis, logger, keyPrefix: `${prefix}:usage` });
+
+  const xClient = createXClient({
+    redis: xRedis,
+    logger,
+    config: {
+      apiBaseUrl: env.X_API_BASE_URL,
+      syndicationBaseUrl: env.X_SYNDICATION_BASE_URL,
+      connectTimeoutMs: env.X_CONNECT_TIMEOUT_MS,
+      bodyTimeoutMs: env.X_BODY_TIMEOUT_MS,
+      maxRetries: env.X_MAX_RETRIES,
+      guestTokenTtlSeconds: env.X_GUEST_TOKEN_TTL_SECONDS,
+      keyPrefix: `${prefix}:x`,
+    },
+  });
+  const extractor = createExtractionService({
+    xClient,
+    redis: xRedis,
+    logger,
+    cacheTtlSeconds: env.X_CACHE_TTL_SECONDS,
+    keyPrefix: `${prefix}:x:cache`,
+  });
+
+  let shuttingDown = false;
+  const flushTimer = setInterval(() => {
+    usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
+  }, 30_000);
+  flushTimer.unref();
+
+  const deps: AppDeps = {
+    env,
+    logger,
+    prisma,
+    redis,
+    resolveKey,
+    limits,
+    usage,
+    extractor,
+    isShuttingDown: () => shuttingDown,
+  };
+
+  return {
+    deps,
+    prisma,
+    redis,
+    authCache,
+    keys,
+    users,
+    limits,
+    usage,
+    xClient,
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    async close(): Promise<void> {
+      shuttingDown = true;
+      clearInterval(flushTimer);
+      await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
+      await xClient.close();
+      await authCache.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+      if (!opts.redisUrl) xRedis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+export type Container = Awaited<ReturnType<typeof createContainer>>;

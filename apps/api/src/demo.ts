@@ -1,0 +1,16 @@
+import type { KeyService } from './modules/keys/keys.service';
+import type { UsersRepository } from './modules/users/users.repository';
+import type { PrismaClient } from './lib/db/prisma';
+
+export const DEMO_EMAIL = 'demo@twdown.local';
+const DEMO_KEY_NAME = 'quick-start demo';
+
+/** Embedded quick start only: a premium demo account with a fresh key on every start. */
+export async function issueDemoKey(deps: { prisma: PrismaClient; users: UsersRepository; keys: KeyService }): Promise<string> {
+  const user = await deps.users.findOrCreate(DEMO_EMAIL);
+  await deps.users.setComplimentaryPremium(user.id, true);
+  const old = await deps.prisma.apiKey.findMany({ where: { userId: user.id, name: DEMO_KEY_NAME, revokedAt: null } });
+  for (const k of old) await deps.keys.revoke(user.id, k.id);
+  const { key } = await deps.keys.create(user.id, DEMO_KEY_NAME);
+  return key;
+}

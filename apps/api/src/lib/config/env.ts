@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Empty strings in .env files mean "not set". */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        new URL(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, `${name} must be a valid URL`);
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().default('0.0.0.0'),
+  /** Public base URL of this server, used in redirects from Stripe and in the docs' examples. */
+  PUBLIC_BASE_URL: optionalString.pipe(url('PUBLIC_BASE_URL').optional()),
+  DATABASE_URL: optionalString.pipe(url('DATABASE_URL').optional()),
+  REDIS_URL: optionalString.pipe(url('REDIS_URL').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  X_API_BASE_URL: url('X_API_BASE_URL').default('https://api.x.com'),
+  X_SYNDICATION_BASE_URL: url('X_SYNDICATION_BASE_URL').default('https://cdn.syndication.twimg.com'),
+  X_CACHE_TTL_SECONDS: positiveInt.default(300),
+  X_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+  X_BODY_TIMEOUT_MS: positiveInt.default(8000),
+  X_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  X_GUEST_TOKEN_TTL_SECONDS: positiveInt.default(3 * 60 * 60),
+
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
+  RATE_LIMIT_PER_HOUR: positiveInt.default(1000),
+  RATE_LIMIT_PER_DAY: positiveInt.default(10000),
+  /** Seconds an API key and its account status stay cached in-process (changes are also pushed). */
+  AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** Seconds a rotated key keeps working after its replacement is issued. */
+  KEY_ROTATION_GRACE_SECONDS: positiveInt.default(24 * 60 * 60),
+
+  SESSION_TTL_SECONDS: positiveInt.default(7 * 24 * 60 * 60),
+  /** Use Secure cookies (on unless explicitly disabled; plain-http localhost dev turns it off). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_PRICE_ID: optionalString,
+  /** Only for tests/local stand-ins: where the Stripe SDK sends its requests (e.g. http://127.0.0.1:12111). */
+  STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
+  /** Hours a past_due subscription keeps premium access. */
+  BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+});
+
+export type Env = Readonly<z.infer<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse once at boot; every problem is reported, naming the variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  return Object.freeze(parsed.data);
+}

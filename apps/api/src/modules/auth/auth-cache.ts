@@ -1,0 +1,93 @@
+import type { Logger } from '../../lib/logger/logger';
+import type { Redis } from '../../lib/redis/redis';
+
+/** What a valid API key resolves to. */
+export interface KeyPrincipal {
+  keyId: string;
+  userId: string;
+  premium: boolean;
+  /** rotation grace end; the key stops working after it */
+  expiresAt: number | null;
+}
+
+interface Entry {
+  principal: KeyPrincipal | null; // null = unknown or revoked key (negative cache)
+  storedAt: number;
+}
+
+const CHANNEL = 'twdown:auth:invalidate';
+
+/**
+ * In-process cache of key hash → principal, so the API does not query PostgreSQL on every
+ * request. Any change to a key or an account's premium status is pushed to every process
+ * over Redis pub/sub (and applied locally at once); the TTL bounds staleness if a message is
+ * ever lost (e.g. while Redis is down).
+ */
+export function createAuthCache(deps: {
+  ttlMs: number;
+  redis: Redis | null;
+  logger: Logger;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  let subscriber: Redis | null = null;
+
+  function applyInvalidation(message: string): void {
+    const [kind, id] = message.split(':', 2);
+    if (kind === 'all') entries.clear();
+    for (const [hash, entry] of entries) {
+      if (kind === 'key' && hash === id) entries.delete(hash);
+      if (kind === 'user' && entry.principal?.userId === id) entries.delete(hash);
+    }
+  }
+
+  function publish(message: string): void {
+    applyInvalidation(message);
+    deps.redis?.publish(CHANNEL, message).catch((err: unknown) => {
+      deps.logger.warn({ err: String(err) }, 'auth invalidation not published; other processes catch up after the cache TTL');
+    });
+  }
+
+  return {
+    get(hash: string): KeyPrincipal | null | undefined {
+      const entry = entries.get(hash);
+      if (!entry) return undefined;
+      if (now() - entry.storedAt > deps.ttlMs) {
+        entries.delete(hash);
+        return undefined;
+      }
+      return entry.principal;
+    },
+    set(hash: string, principal: KeyPrincipal | null): void {
+      if (deps.ttlMs <= 0) return;
+      if (entries.size > 50_000) entries.clear(); // bound memory under key-guessing floods
+      entries.set(hash, { principal, storedAt: now() });
+    },
+    /** A key was created, revoked, rotated or deleted. */
+    keyChanged(hash: string): void {
+      publish(`key:${hash}`);
+    },
+    /** An account's premium status changed. */
+    userChanged(userId: string): void {
+      publish(`user:${userId}`);
+    },
+    async listen(): Promise<void> {
+      if (!deps.redis || subscriber) return;
+      subscriber = deps.redis.duplicate();
+      subscriber.on('error', () => undefined); // the main connection already logs Redis errors
+      subscriber.on('message', (_channel: string, message: string) => applyInvalidation(message));
+      // After a reconnect we may have missed messages: drop everything.
+      subscriber.on('ready', () => entries.clear());
+      await subscriber.subscribe(CHANNEL);
+    },
+    async close(): Promise<void> {
+      if (subscriber) {
+        subscriber.disconnect();
+        subscriber = null;
+      }
+    },
+  };
+}
+
+export type AuthCache = ReturnType<typeof createAuthCache>;

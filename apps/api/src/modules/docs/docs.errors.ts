@@ -1,0 +1,27 @@
+import { DEFAULT_MESSAGES, STATUS_BY_CODE, type ErrorCode } from '../../lib/errors/app-error';
+
+/** Errors a client of POST /twitter can receive, in the order they are checked. */
+export const TWITTER_ERROR_CODES: ErrorCode[] = [
+  'missing_api_key',
+  'invalid_api_key',
+  'not_premium',
+  'rate_limited',
+  'unsupported_media_type',
+  'invalid_json',
+  'payload_too_large',
+  'url_required',
+  'invalid_url',
+  'unsupported_url',
+  'post_not_found',
+  'protected_account',
+  'suspended_account',
+  'age_restricted',
+  'no_video',
+  'upstream_bad_response',
+  'upstream_unavailable',
+  'internal',
+];
+
+export function errorTable(codes: ErrorCode[]) {
+  return codes.map((type) => ({ status: STATUS_BY_CODE[type], type, message: DEFAULT_MESSAGES[type] }));
+}

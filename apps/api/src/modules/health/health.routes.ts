@@ -1,0 +1,36 @@
+import type { Router } from 'express';
+import type { PrismaClient } from '../../lib/db/prisma';
+import type { Redis } from '../../lib/redis/redis';
+
+async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 1000) {
+  const started = Date.now();
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
+    return { name, ok: true, ms: Date.now() - started };
+  } catch (err) {
+    return { name, ok: false, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** /healthz: the process is up. /readyz: PostgreSQL and Redis answer (503 otherwise). */
+export function registerHealthRoutes(router: Router, deps: { prisma: PrismaClient; redis: Redis | null; isShuttingDown: () => boolean }): void {
+  router.get('/healthz', (_req, res) => {
+    res.json({ code: 0, message: 'ok', data: { status: 'up' } });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const redis = deps.redis;
+    const checks = await Promise.all([
+      check('postgres', () => deps.prisma.$queryRaw`SELECT 1`),
+      redis ? check('redis', () => redis.ping()) : Promise.resolve({ name: 'redis', ok: true, ms: 0, mode: 'in-memory' }),
+    ]);
+    const ready = !deps.isShuttingDown() && checks.every((c) => c.ok);
+    res.status(ready ? 200 : 503).json(
+      ready
+        ? { code: 0, message: 'ok', data: { status: 'ready', checks } }
+        : { code: -1, message: deps.isShuttingDown() ? 'Shutting down' : 'Not ready', error: { type: 'not_ready', checks } },
+    );
+  });
+}

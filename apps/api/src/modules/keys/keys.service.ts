@@ -1,0 +1,136 @@
+import { AppError } from '../../lib/errors/app-error';
+import type { PrismaClient } from '../../lib/db/prisma';
+import type { AuthCache } from '../auth/auth-cache';
+import { displayPrefix, generateApiKey, hashApiKey } from './key-format';
+
+export const KEY_NAME_MAX = 64;
+
+export type KeyStatus = 'active' | 'expiring' | 'expired' | 'revoked';
+
+export interface KeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  status: KeyStatus;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  expires_at: string | null;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+export function keyStatus(row: Pick<KeyRow, 'revokedAt' | 'expiresAt'>, now: Date): KeyStatus {
+  if (row.revokedAt) return 'revoked';
+  if (row.expiresAt) return row.expiresAt <= now ? 'expired' : 'expiring';
+  return 'active';
+}
+
+/**
+ * API key lifecycle. The full key exists only in the return value of create/rotate; we keep
+ * its SHA-256 and a display prefix. Every change is pushed to the auth cache of all processes.
+ */
+export function createKeyService(deps: {
+  prisma: PrismaClient;
+  authCache: Pick<AuthCache, 'keyChanged'>;
+  rotationGraceSeconds: number;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+
+  const view = (row: KeyRow): KeyView => ({
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    status: keyStatus(row, now()),
+    created_at: row.createdAt.toISOString(),
+    last_used_at: row.lastUsedAt?.toISOString() ?? null,
+    revoked_at: row.revokedAt?.toISOString() ?? null,
+    expires_at: row.expiresAt?.toISOString() ?? null,
+  });
+
+  function cleanName(name: string | undefined): string {
+    const trimmed = (name ?? '').trim();
+    if (trimmed.length > KEY_NAME_MAX) throw new AppError('bad_request', `Key label must be at most ${KEY_NAME_MAX} characters`);
+    return trimmed;
+  }
+
+  async function ownedKey(userId: string, keyId: string) {
+    const row = await deps.prisma.apiKey.findFirst({ where: { id: keyId, userId } });
+    if (!row) throw new AppError('not_found', 'API key not found');
+    return row;
+  }
+
+  return {
+    async create(userId: string, name?: string): Promise<{ key: string; view: KeyView }> {
+      const key = generateApiKey();
+      const hash = hashApiKey(key);
+      const row = await deps.prisma.apiKey.create({
+        data: { userId, name: cleanName(name), prefix: displayPrefix(key), hash },
+      });
+      deps.authCache.keyChanged(hash); // drops a cached negative lookup of this hash, if any
+      return { key, view: view(row) };
+    },
+
+    async list(userId: string): Promise<KeyView[]> {
+      const rows = await deps.prisma.apiKey.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } });
+      return rows.map(view);
+    },
+
+    async rename(userId: string, keyId: string, name: string): Promise<KeyView> {
+      await ownedKey(userId, keyId);
+      return view(await deps.prisma.apiKey.update({ where: { id: keyId }, data: { name: cleanName(name) } }));
+    },
+
+    /** Idempotent: revoking a revoked key keeps the first revocation time. */
+    async revoke(userId: string | null, keyId: string): Promise<KeyView> {
+      const row = userId ? await ownedKey(userId, keyId) : await deps.prisma.apiKey.findUnique({ where: { id: keyId } });
+      if (!row) throw new AppError('not_found', 'API key not found');
+      const updated = row.revokedAt
+        ? row
+        : await deps.prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: now() } });
+      deps.authCache.keyChanged(row.hash);
+      return view(updated);
+    },
+
+    async remove(userId: string, keyId: string): Promise<void> {
+      const row = await ownedKey(userId, keyId);
+      await deps.prisma.apiKey.delete({ where: { id: keyId } });
+      deps.authCache.keyChanged(row.hash);
+    },
+
+    /** New key now; the old one keeps working for the grace period, then stops. */
+    async rotate(userId: string, keyId: string): Promise<{ key: string; view: KeyView; previous: KeyView }> {
+      const old = await ownedKey(userId, keyId);
+      if (old.revokedAt || (old.expiresAt && old.expiresAt <= now())) {
+        throw new AppError('conflict', 'Only an active key can be rotated');
+      }
+      const key = generateApiKey();
+      const hash = hashApiKey(key);
+      const graceEnd = new Date(now().getTime() + deps.rotationGraceSeconds * 1000);
+      const [created, previous] = await deps.prisma.$transaction(async (tx) => {
+        const c = await tx.apiKey.create({
+          data: { userId, name: old.name, prefix: displayPrefix(key), hash },
+        });
+        const p = await tx.apiKey.update({
+          where: { id: old.id },
+          data: { replacedById: c.id, expiresAt: old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd },
+        });
+        return [c, p] as const;
+      });
+      deps.authCache.keyChanged(old.hash);
+      deps.authCache.keyChanged(hash);
+      return { key, view: view(created), previous: view(previous) };
+    },
+  };
+}
+
+export type KeyService = ReturnType<typeof createKeyService>;

@@ -1,0 +1,32 @@
+import { Router, type RequestHandler } from 'express';
+import { AppError } from '../../lib/errors/app-error';
+import { sendOk } from '../../lib/http/envelope';
+import { jsonBody } from '../../lib/http/json-body';
+import { methodNotAllowed } from '../../lib/http/error-handler';
+import type { ParsedTweet } from './twitter.types';
+import { parseTweetUrl } from './parse/tweet-url';
+import { buildTwitterData } from './parse/envelope';
+
+export interface Extractor {
+  extract(statusId: string, opts?: { requestId?: string }): Promise<ParsedTweet>;
+}
+
+export function registerTwitterRoutes(
+  router: Router,
+  deps: { protect: RequestHandler[]; extractor: Extractor; docs: RequestHandler; clock?: () => Date },
+): void {
+  const clock = deps.clock ?? (() => new Date());
+
+  router.get('/twitter', deps.docs);
+  router.post('/twitter', ...deps.protect, ...jsonBody(), async (req, res) => {
+    const body: unknown = req.body;
+    const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { url?: unknown }).url : undefined;
+    const parsed = parseTweetUrl(url);
+    if (!parsed.ok) throw new AppError(parsed.code);
+    const tweet = await deps.extractor.extract(parsed.ref.statusId, { requestId: req.id });
+    const built = buildTwitterData(tweet, parsed.ref, clock());
+    if (!built.ok) throw new AppError(built.reason);
+    sendOk(res, built.data);
+  });
+  router.all('/twitter', methodNotAllowed(['GET', 'POST']));
+}

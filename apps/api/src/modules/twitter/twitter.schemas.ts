@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * The public contract of POST /api/v1/twitter. These schemas validate the request, are used by
+ * the tests to validate every response, and generate GET /twitter and /openapi.json, so the
+ * documentation cannot drift from the code.
+ */
+export const twitterRequestSchema = z
+  .object({
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      .describe('Link to a post on x.com / twitter.com (mirrors, /video/N and query strings accepted)'),
+  })
+  .meta({ example: { url: 'https://x.com/DivineDropbear/status/1841206275088290279' } });
+
+export type TwitterRequest = z.infer<typeof twitterRequestSchema>;
+
+export const videoVariantSchema = z.object({
+  resolution: z.string().describe('Short side + "p", e.g. "720p"'),
+  quality: z.enum(['HD', 'SD']).describe('HD when the short side is at least 720 pixels'),
+  url: z.string().describe('Direct MP4 link (video.twimg.com)'),
+  width: z.number().int(),
+  height: z.number().int(),
+  bitrate: z.number().int().describe('bits per second (0 for GIFs)'),
+  content_type: z.string(),
+  size_estimate_bytes: z.number().int().nullable().describe('bitrate × duration / 8, when both are known'),
+});
+
+const hlsSchema = z.object({ url: z.string(), content_type: z.string() });
+
+const mediaOriginSchema = z
+  .enum(['post', 'retweet', 'quote', 'card'])
+  .describe('post: the post itself; retweet: the reposted original; quote: the quoted post; card: a video card');
+
+export const mediaItemSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.enum(['video', 'gif']),
+    id: z.string(),
+    origin: mediaOriginSchema,
+    thumbnail: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    duration_ms: z.number().int().nullable(),
+    variants: z.array(videoVariantSchema),
+    hls: z.array(hlsSchema),
+  }),
+  z.object({
+    type: z.literal('photo'),
+    id: z.string(),
+    origin: mediaOriginSchema,
+    url: z.string().describe('Original size'),
+    thumbnail: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    alt_text: z.string().nullable(),
+  }),
+]);
+
+export const twitterDataSchema = z.object({
+  thumbnail: z.string(),
+  videos: z.array(videoVariantSchema).min(1).describe('Variants of the selected video, best first'),
+  text: z.string(),
+  username: z.string(),
+  statusId: z.string(),
+  processed_at: z.string().describe('ISO 8601'),
+  hls: z.array(hlsSchema).describe('HLS playlists of the selected video (separate audio renditions)'),
+  media: z.array(mediaItemSchema).describe('Every media item of the post, in order (quoted post last)'),
+  media_index: z.number().int().min(1).describe('Which video of the post `videos` belongs to (1-based)'),
+  source: z.enum(['graphql', 'syndication']),
+});
+
+export const successEnvelopeSchema = <T extends z.ZodType>(data: T) =>
+  z.object({ code: z.literal(0), message: z.literal('ok'), data });
+
+export const errorEnvelopeSchema = z.object({
+  code: z.literal(-1),
+  message: z.string(),
+  error: z
+    .object({
+      type: z.string().describe('Machine-readable error type'),
+      request_id: z.string(),
+      retry_after: z.number().int().optional().describe('Seconds, also sent as Retry-After'),
+    })
+    .loose(),
+});
+
+export const twitterResponseSchema = successEnvelopeSchema(twitterDataSchema);

@@ -1,0 +1,30 @@
+import type { PrismaClient } from '../../lib/db/prisma';
+
+/** Email is the identity: trimmed and lower-cased everywhere it enters. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function createUsersRepository(prisma: PrismaClient) {
+  return {
+    findByEmail(email: string) {
+      return prisma.user.findUnique({ where: { email: normalizeEmail(email) } });
+    },
+    findById(id: string) {
+      return prisma.user.findUnique({ where: { id } });
+    },
+    /** Idempotent: concurrent callers get the same row. */
+    findOrCreate(email: string) {
+      const normalized = normalizeEmail(email);
+      return prisma.user.upsert({ where: { email: normalized }, create: { email: normalized }, update: {} });
+    },
+    setComplimentaryPremium(id: string, on: boolean) {
+      return prisma.user.update({ where: { id }, data: { complimentaryPremium: on } });
+    },
+    withSubscriptions(id: string) {
+      return prisma.user.findUnique({ where: { id }, include: { subscriptions: true } });
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;
