@@ -1,0 +1,32 @@
+export interface SimStats {
+  activations: number;
+  graphqlCalls: number;
+  graphqlCallsByTweetId: Record<string, number>;
+  syndicationCalls: number;
+  mediaRequests: number;
+  /** Every 429 served, whether from a spent budget or an injected fault. */
+  rateLimited: number;
+  /** Every answer replaced by an injected fault (latency excluded). */
+  faultsInjected: number;
+  validTokens: number;
+}
+
+export type Counters = Omit<SimStats, 'validTokens' | 'graphqlCallsByTweetId'> & {
+  graphqlCallsByTweetId: Map<string, number>;
+};
+
+export function createCounters(): Counters {
+  return {
+    activations: 0,
+    graphqlCalls: 0,
+    graphqlCallsByTweetId: new Map(),
+    syndicationCalls: 0,
+    mediaRequests: 0,
+    rateLimited: 0,
+    faultsInjected: 0,
+  };
+}
+
+export function resetCounters(counters: Counters): void {
+  Object.assign(counters, createCounters());
+}
