@@ -70,6 +70,11 @@ export async function createContainer(opts: ContainerOptions) {
       maxRetries: env.X_MAX_RETRIES,
       guestTokenTtlSeconds: env.X_GUEST_TOKEN_TTL_SECONDS,
       keyPrefix: `${prefix}:x`,
+      breaker: {
+        failureThreshold: env.X_BREAKER_FAILURE_THRESHOLD,
+        windowMs: env.X_BREAKER_WINDOW_MS,
+        coolDownMs: env.X_BREAKER_COOLDOWN_MS,
+      },
     },
   });
   const extractor = createExtractionService({

@@ -38,6 +38,10 @@ export const envSchema = z.object({
   X_BODY_TIMEOUT_MS: positiveInt.default(8000),
   X_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   X_GUEST_TOKEN_TTL_SECONDS: positiveInt.default(3 * 60 * 60),
+  /** Circuit breaker: this many upstream failures within the window open it for the cool-down. */
+  X_BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
+  X_BREAKER_WINDOW_MS: positiveInt.default(30_000),
+  X_BREAKER_COOLDOWN_MS: positiveInt.default(15_000),
 
   RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
   RATE_LIMIT_PER_HOUR: positiveInt.default(1000),
