@@ -1,0 +1,107 @@
+/**
+ * statusId → ParsedTweet, with a Redis cache in front of the X client:
+ * - successes are cached for cacheTtlSeconds; content answers (not found, protected, suspended,
+ *   age-restricted, no video) for negativeCacheTtlSeconds, so a hammered dead link stays off X;
+ *   upstream failures (502/503) are never cached;
+ * - concurrent calls for one uncached post share a single upstream call within the process;
+ * - if Redis is unreachable the cache is skipped (warn) and requests are still served.
+ */
+import { AppError } from '../../lib/errors/app-error';
+import type { ParseOutcome, ParsedTweet, UnavailableReason } from './twitter.types';
+import type { XClient } from './x-client/x-client';
+import type { Logger } from './x-client/x-client.types';
+import type { Redis } from 'ioredis';
+
+type Cached = { ok: true; tweet: ParsedTweet } | { ok: false; reason: UnavailableReason };
+
+const CACHEABLE_FAILURES: ReadonlySet<UnavailableReason> = new Set([
+  'post_not_found',
+  'protected_account',
+  'suspended_account',
+  'age_restricted',
+  'no_video',
+]);
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function decode(raw: string): Cached | undefined {
+  try {
+    const v = JSON.parse(raw) as Partial<Cached> | null;
+    if (v?.ok === true && typeof v.tweet === 'object' && v.tweet !== null) return v as Cached;
+    if (v?.ok === false && typeof v.reason === 'string') return v as Cached;
+  } catch {
+    // fall through: treat as a miss
+  }
+  return undefined;
+}
+
+export function createExtractionService(deps: {
+  xClient: Pick<XClient, 'fetchTweet'>;
+  redis: Pick<Redis, 'get' | 'set'>;
+  logger: Logger;
+  keyPrefix: string;
+  cacheTtlSeconds?: number;
+  negativeCacheTtlSeconds?: number;
+  /** A Redis call slower than this is treated as Redis being down (default 250 ms). */
+  redisTimeoutMs?: number;
+}) {
+  const { xClient, redis, logger, keyPrefix } = deps;
+  const ttl = deps.cacheTtlSeconds ?? 300;
+  const negativeTtl = deps.negativeCacheTtlSeconds ?? 60;
+  const redisTimeoutMs = deps.redisTimeoutMs ?? 250;
+  const inFlight = new Map<string, Promise<Cached>>();
+  const keyOf = (statusId: string) => `${keyPrefix}tweet:${statusId}`;
+
+  async function readCache(statusId: string, requestId?: string): Promise<Cached | undefined> {
+    try {
+      const raw = await withTimeout(redis.get(keyOf(statusId)), redisTimeoutMs);
+      return raw === null ? undefined : decode(raw);
+    } catch (err: unknown) {
+      logger.warn({ err, requestId, statusId }, 'tweet cache read failed; serving without cache');
+      return undefined;
+    }
+  }
+
+  async function writeCache(statusId: string, value: Cached, seconds: number, requestId?: string): Promise<void> {
+    try {
+      await withTimeout(redis.set(keyOf(statusId), JSON.stringify(value), 'EX', seconds), redisTimeoutMs);
+    } catch (err: unknown) {
+      logger.warn({ err, requestId, statusId }, 'tweet cache write failed');
+    }
+  }
+
+  async function load(statusId: string, requestId?: string): Promise<Cached> {
+    const hit = await readCache(statusId, requestId);
+    if (hit) return hit;
+    const outcome: ParseOutcome = await xClient.fetchTweet(statusId, { requestId });
+    if (outcome.ok) {
+      await writeCache(statusId, outcome, ttl, requestId);
+      return outcome;
+    }
+    const value: Cached = { ok: false, reason: outcome.reason };
+    if (CACHEABLE_FAILURES.has(outcome.reason)) await writeCache(statusId, value, negativeTtl, requestId);
+    return value;
+  }
+
+  return {
+    /** The parsed post, or an AppError named after the content reason / upstream failure. */
+    async extract(statusId: string, opts: { requestId?: string } = {}): Promise<ParsedTweet> {
+      let pending = inFlight.get(statusId);
+      if (!pending) {
+        pending = load(statusId, opts.requestId).finally(() => inFlight.delete(statusId));
+        inFlight.set(statusId, pending);
+      }
+      const result = await pending;
+      if (!result.ok) throw new AppError(result.reason);
+      return result.tweet;
+    },
+  };
+}
+
+export type ExtractionService = ReturnType<typeof createExtractionService>;

@@ -1,0 +1,70 @@
+/** Test support for the X client suites: a capturing logger, Redis key hygiene, a config factory. */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { XClientConfig } from './x-client';
+import type { Logger } from './x-client.types';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+export function captureLogger(): Logger & { entries: LogEntry[]; at(level: LogEntry['level']): LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const log = (level: LogEntry['level']) => (obj: object, msg?: string) => {
+    entries.push({ level, obj: obj as Record<string, unknown>, msg });
+  };
+  return {
+    entries,
+    at: (level) => entries.filter((e) => e.level === level),
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+  };
+}
+
+/** A unique prefix per test file (and per test when needed), removed by `dropKeys`. */
+export function uniquePrefix(suite: string): string {
+  return `test:${suite}:${randomUUID()}:`;
+}
+
+export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export function clientConfig(baseUrl: string, keyPrefix: string, overrides: Partial<XClientConfig> = {}): XClientConfig {
+  return {
+    apiBaseUrl: baseUrl,
+    syndicationBaseUrl: baseUrl,
+    connectTimeoutMs: 500,
+    bodyTimeoutMs: 1_000,
+    maxRetries: 1,
+    retryBaseDelayMs: 20,
+    guestTokenTtlSeconds: 3_600,
+    keyPrefix,
+    breaker: { failureThreshold: 50, windowMs: 10_000, coolDownMs: 1_000 },
+    ...overrides,
+  };
+}
+
+export function newRedis(): Redis {
+  return new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+}
+
+/** Ids present in the simulator fixtures. */
+export const IDS = {
+  video: '1841206275088290279',
+  photos: '1848831595014459513',
+  textOnly: '20',
+  protected: '992001',
+  unknown: '123456789',
+} as const;
