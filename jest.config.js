@@ -1,7 +1,5 @@
-// Jest needs a default export for its config file.
-import type { Config } from 'jest';
-
-const config: Config = {
+/** @type {import('jest').Config} */
+module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   roots: ['<rootDir>/apps', '<rootDir>/tests'],
@@ -10,5 +8,3 @@ const config: Config = {
   testTimeout: 30_000,
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
 };
-
-export default config;
