@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asArray, asObject, asString, dig, type Json, type JsonObject } from './json';
 
+/** `recorded` = captured from X; `synthetic` = hand-written in X's schema (ours or an upstream project's). */
 export type FixtureOrigin = 'recorded' | 'synthetic';
 export type FixtureOperation = 'TweetResultByRestId' | 'TweetDetail';
 
@@ -46,12 +47,14 @@ function loadFile(dir: string, file: string, origin: FixtureOrigin): FixtureEntr
   const id = match[1];
   const body = JSON.parse(readFileSync(path.join(FIXTURES_DIR, dir, file), 'utf8')) as Json;
   const relative = `${dir}/${file}`;
+  // Some upstream mocks (FxEmbed's 991xxx) are hand-written too; their names say so.
+  const fileOrigin: FixtureOrigin = file.includes('-synthetic-') ? 'synthetic' : origin;
   const restResult = asObject(dig(body, 'data', 'tweetResult', 'result'));
-  if (restResult) return { id, origin, files: [relative], result: restResult };
+  if (restResult) return { id, origin: fileOrigin, files: [relative], result: restResult };
   const focal = focalFromTweetDetail(body, id);
   const detail = asObject(body);
   if (!focal || !detail) throw new Error(`fixture ${relative}: neither a TweetResultByRestId nor a TweetDetail for ${id}`);
-  return { id, origin, files: [relative], result: focal, tweetDetail: detail };
+  return { id, origin: fileOrigin, files: [relative], result: focal, tweetDetail: detail };
 }
 
 /** A recorded TweetResultByRestId answer wins over a TweetDetail focal tweet for the same id. */
