@@ -51,7 +51,8 @@ function mediaIdsOfComponent(component: unknown): string[] {
 function unifiedCardJson(card: unknown): string | undefined {
   const bindings = at(card, 'legacy', 'binding_values') ?? at(card, 'binding_values');
   if (Array.isArray(bindings)) {
-    const entry = bindings.find((binding) => at(binding, 'key') === 'unified_card');
+    const entries: unknown[] = bindings;
+    const entry = entries.find((binding) => at(binding, 'key') === 'unified_card');
     return str(at(entry, 'value', 'string_value'));
   }
   return str(at(bindings, 'unified_card', 'string_value'));

@@ -61,7 +61,7 @@ function selectVideo(videos: readonly VideoMedia[], ref: TweetRef): VideoMedia |
   // `/video/N` counts videos and GIFs of the post itself, as X numbers them; a photo or a quoted
   // post's video is never what such a link points at.
   if (ref.mediaType === 'video' && ref.mediaIndex !== undefined) {
-    const wanted = own[ref.mediaIndex - 1];
+    const wanted = ref.mediaIndex >= 1 ? own.at(ref.mediaIndex - 1) : undefined;
     return wanted !== undefined && wanted.variants.length > 0 ? wanted : undefined;
   }
   const downloadable = (video: VideoMedia): boolean => video.variants.length > 0;

@@ -71,7 +71,7 @@ describe('GraphQL parser on twscrape TweetDetail fixtures', () => {
     expect(tweet.username).toBe('FortniteStatus');
     expect(tweet.text.startsWith('Your one-stop shop for everything live status for #Fortnite!\n\n')).toBe(true);
     expect(tweet.text.endsWith('🚦 Visit the Status page for server status: https://t.co/X55I5IuFkk')).toBe(true);
-    expect([...tweet.text]).toHaveLength(441); // code points, as counted by X
+    expect(Array.from(tweet.text)).toHaveLength(441); // code points, as counted by X
     expect(tweet.text).not.toContain('…');
     expect(summary(tweet.media)).toEqual([{ type: 'photo', id: '1682070498451296256', origin: 'post' }]);
   });

@@ -97,7 +97,7 @@ function toVideo(
     durationMs,
     fallbackSize: original ?? { width: 0, height: 0 },
   });
-  const best = variants[0];
+  const best = variants.at(0);
   const size = original ?? (best ? { width: best.width, height: best.height } : undefined);
   return {
     type: isGif ? 'gif' : 'video',

@@ -33,6 +33,7 @@ const MEDIA_INDEX = /^[1-9]\d?$/;
 const SHORT_CODE = /^[A-Za-z0-9]+$/;
 // WHATWG URL silently drops tabs/newlines and maps "\" to "/" for http(s); refusing them up front
 // means the string we validate is the string the user sent.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const FORBIDDEN_CHARS = /[\s\\\u0000-\u001f\u007f]/;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const HTTP_SCHEME = /^https?:\/\//i;
@@ -101,8 +102,8 @@ function isStatusWord(segment: string | undefined): boolean {
   return lower === 'status' || lower === 'statuses';
 }
 
-function refFromSegments(segments: string[]): TweetRef | undefined {
-  const [first, second, third] = segments;
+function refFromSegments(segments: readonly string[]): TweetRef | undefined {
+  const [first, second, third] = [segments.at(0), segments.at(1), segments.at(2)];
   let idAt: number;
   if (isStatusWord(first)) {
     idAt = 1; // /statuses/<id>
@@ -114,15 +115,15 @@ function refFromSegments(segments: string[]): TweetRef | undefined {
     return undefined;
   }
 
-  const statusId = segments[idAt];
+  const statusId = segments.at(idAt);
   if (statusId === undefined || !STATUS_ID.test(statusId) || BigInt(statusId) > UINT64_MAX) {
     return undefined;
   }
 
   const suffix = segments.slice(idAt + 1);
   if (suffix.length === 0) return { statusId };
-  const [kind, index] = suffix;
-  const mediaType = kind?.toLowerCase();
+  const mediaType = suffix.at(0)?.toLowerCase();
+  const index = suffix.at(1);
   if (suffix.length !== 2 || (mediaType !== 'video' && mediaType !== 'photo')) return undefined;
   if (index === undefined || !MEDIA_INDEX.test(index)) return undefined;
   return { statusId, mediaType, mediaIndex: Number(index) };

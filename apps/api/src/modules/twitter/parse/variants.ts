@@ -42,7 +42,7 @@ export function dimensionsInUrl(url: string): Size | undefined {
 
 export function describeSize(size: Size): Pick<VideoVariant, 'resolution' | 'quality'> {
   const shortSide = Math.min(size.width, size.height);
-  return { resolution: `${shortSide}p`, quality: shortSide >= 720 ? 'HD' : 'SD' };
+  return { resolution: `${String(shortSide)}p`, quality: shortSide >= 720 ? 'HD' : 'SD' };
 }
 
 export interface VariantContext {

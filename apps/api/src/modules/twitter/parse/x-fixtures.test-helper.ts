@@ -36,8 +36,8 @@ export function summary(media: readonly MediaItem[]): { type: string; id: string
 }
 
 export function videoAt(media: readonly MediaItem[], index: number): VideoMedia {
-  const item = media[index];
-  if (item === undefined || item.type === 'photo') throw new Error(`media[${index}] is not a video`);
+  const item = media.at(index);
+  if (item === undefined || item.type === 'photo') throw new Error(`media[${String(index)}] is not a video`);
   return item;
 }
 

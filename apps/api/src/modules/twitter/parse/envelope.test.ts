@@ -1,0 +1,129 @@
+import type { MediaItem, ParsedTweet, PhotoMedia, VideoMedia } from '../twitter.types';
+import { buildTwitterData, type TwitterData } from './envelope';
+import { expectTweet, fixtureStatusId, parseFixture, videoAt } from './x-fixtures.test-helper';
+
+const AT = new Date('2026-01-02T03:04:05.678Z');
+
+function envelopeOf(file: string, ref: Partial<{ mediaType: 'video' | 'photo'; mediaIndex: number }> = {}): TwitterData {
+  const statusId = fixtureStatusId(file);
+  const built = buildTwitterData(expectTweet(parseFixture(file)), { statusId, ...ref }, AT);
+  if (!built.ok) throw new Error(`expected data for ${file}, got ${built.reason}`);
+  return built.data;
+}
+
+describe('buildTwitterData on the video fixtures', () => {
+  it('when the post has one video, then data is the TwitterDown v1 shape plus our additions', () => {
+    const tweet = expectTweet(parseFixture('fx-trbri-video-1841206275088290279.json'));
+    const data = envelopeOf('fx-trbri-video-1841206275088290279.json');
+    const video = videoAt(tweet.media, 0);
+    expect(data).toEqual({
+      thumbnail: 'https://pbs.twimg.com/ext_tw_video_thumb/1841204388993646595/pu/img/KKN8tSQm60z2FmtE.jpg',
+      videos: video.variants,
+      text: tweet.text,
+      username: 'DivineDropbear',
+      statusId: '1841206275088290279',
+      processed_at: '2026-01-02T03:04:05.678Z',
+      hls: [{ url: 'https://video.twimg.com/ext_tw_video/1841204388993646595/pu/pl/-kd3cWye2HXbiTju.m3u8?v=cfc', content_type: 'application/x-mpegURL' }],
+      media: tweet.media,
+      media_index: 1,
+      source: 'graphql',
+    });
+    expect(data.videos.map(({ resolution, quality }) => `${resolution} ${quality}`)).toEqual(['720p HD', '360p SD', '270p SD']);
+  });
+
+  it.each([
+    ['fx-tweetdetail-video-1841206275088290279.json', 'DivineDropbear', '1841204388993646595', '720p'],
+    ['fx-trbri-video-quote-1902059299591090335.json', 'carrionkid', '1902059279190052864', '576p'],
+    ['fx-tweetdetail-video-quote-twvr-1902059299591090335.json', 'carrionkid', '1902059279190052864', '576p'],
+    ['tw-tweetdetail-video-portrait-1671508600538161153.json', 'TheFigen_', '1668857866328100864', '720p'],
+    ['tw-tweetdetail-video-square-1671753569412820992.json', 'buitengebieden', '1671753482821328896', '720p'],
+    ['tw-tweetdetail-retweet-of-video-1665951747842641921.json', 'ChinaDaily', '1665861064259686400', '296p'],
+    ['tw-tweetdetail-unifiedcard-video-1696922210588410217.json', 'FortniteGame', '1696919248436670464', '720p'],
+    ['fx-trbri-2videos-synthetic-991610.json', 'DivineDropbear', '1841204388993646595', '720p'],
+  ])('when %s is requested, then @%s video %s is selected, best %s first', (file, username, videoId, best) => {
+    const data = envelopeOf(file);
+    expect(data).toMatchObject({ username, statusId: fixtureStatusId(file), media_index: 1, source: 'graphql' });
+    expect(data.thumbnail).toContain(videoId);
+    expect(data.videos[0]?.resolution).toBe(best);
+    expect(data.videos[0]?.url).toContain(videoId);
+    expect(data.hls).toHaveLength(1);
+  });
+
+  it('when /video/2 is asked on the two-video post, then the second video is selected', () => {
+    const data = envelopeOf('fx-trbri-2videos-synthetic-991610.json', { mediaType: 'video', mediaIndex: 2 });
+    expect(data.media_index).toBe(2);
+    expect(data.media.map((m) => m.id)).toEqual(['1841204388993646595', '9916110000000000001']);
+  });
+
+  it.each([
+    ['fx-trbri-2videos-synthetic-991610.json', { mediaType: 'video' as const, mediaIndex: 3 }],
+    ['fx-trbri-3photos-1848831595014459513.json', {}],
+    ['fx-trbri-3photos-1848831595014459513.json', { mediaType: 'photo' as const, mediaIndex: 1 }],
+    ['fx-trbri-newschema-photos-1964084223871971826.json', {}],
+    ['fx-trbri-poll-nomedia-1899954694652309701.json', {}],
+    ['fx-trbri-textonly-20.json', {}],
+    ['fx-trbri-quote-unavailable-synthetic-991004.json', {}],
+    ['fx-trbri-quote-empty-synthetic-991001.json', {}],
+    ['tw-tweetdetail-quote-photo-1658421690001502208.json', {}],
+    ['tw-tweetdetail-retweet-of-photo-1658409412799737856.json', {}],
+    ['tw-tweetdetail-notetweet-photo-1682072224013099008.json', {}],
+    ['tw-tweetdetail-card-broadcast-1790441814857826439.json', {}],
+    ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', {}],
+    ['tw-tweetdetail-newschema-gif-1649191520250245121.json', {}],
+  ])('when %s (%j) has no matching video, then no_video', (file, ref) => {
+    const tweet = expectTweet(parseFixture(file));
+    expect(buildTwitterData(tweet, { statusId: tweet.statusId, ...ref }, AT)).toEqual({ ok: false, reason: 'no_video' });
+  });
+});
+
+function video(id: string, origin: VideoMedia['origin'], type: VideoMedia['type'] = 'video', variants = 1): VideoMedia {
+  return {
+    type, id, origin, thumbnail: `https://pbs.twimg.com/thumb/${id}.jpg`, width: 640, height: 360, duration_ms: null, hls: [],
+    variants: Array.from({ length: variants }, (_, i) => ({
+      resolution: '360p', quality: 'SD' as const, url: `https://video.twimg.com/${id}/${String(i)}.mp4`, width: 640, height: 360,
+      bitrate: 1000 - i, content_type: 'video/mp4', size_estimate_bytes: null,
+    })),
+  };
+}
+
+function photo(id: string, origin: PhotoMedia['origin'] = 'post'): PhotoMedia {
+  return { type: 'photo', id, origin, url: `https://pbs.twimg.com/media/${id}?format=jpg&name=orig`, thumbnail: '', width: 1, height: 1, alt_text: null };
+}
+
+function build(media: MediaItem[], ref: { mediaType?: 'video' | 'photo'; mediaIndex?: number } = {}) {
+  const tweet: ParsedTweet = { statusId: '5', username: 'alice', text: 't', media, possiblySensitive: false, source: 'syndication' };
+  return buildTwitterData(tweet, { statusId: '5', ...ref }, AT);
+}
+
+describe('buildTwitterData selection rules', () => {
+  it('when /video/N is given, then photos are not counted and GIFs are', () => {
+    const result = build([photo('p1'), video('g1', 'post', 'gif'), photo('p2'), video('v1', 'post')], { mediaType: 'video', mediaIndex: 2 });
+    expect(result).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/v1.jpg', media_index: 2, source: 'syndication' } });
+  });
+
+  it('when the post has its own video and quotes another, then its own video wins', () => {
+    expect(build([video('q1', 'quote'), video('c1', 'card')])).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/c1.jpg' } });
+  });
+
+  it('when only the quoted post has a video, then it is the fallback', () => {
+    expect(build([photo('p1'), video('q1', 'quote')])).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/q1.jpg', media_index: 1 } });
+  });
+
+  it('when /video/1 is given but only the quoted post has a video, then no_video', () => {
+    expect(build([video('q1', 'quote')], { mediaType: 'video', mediaIndex: 1 })).toEqual({ ok: false, reason: 'no_video' });
+  });
+
+  it('when /photo/N is given, then the first video is selected as without a suffix', () => {
+    expect(build([photo('p1'), video('r1', 'retweet')], { mediaType: 'photo', mediaIndex: 1 })).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/r1.jpg' } });
+  });
+
+  it('when the first video has no mp4 variant (HLS only), then the next downloadable one is selected', () => {
+    expect(build([video('v0', 'post', 'video', 0), video('v1', 'post')])).toMatchObject({ ok: true, data: { media_index: 2 } });
+    expect(build([video('v0', 'post', 'video', 0)], { mediaType: 'video', mediaIndex: 1 })).toEqual({ ok: false, reason: 'no_video' });
+  });
+
+  it('when a video has several variants, then videos keeps the parser order', () => {
+    const result = build([video('v1', 'post', 'video', 3)]);
+    expect(result.ok && result.data.videos.map((v) => v.bitrate)).toEqual([1000, 999, 998]);
+  });
+});
