@@ -88,7 +88,6 @@ describe('extraction service (real Redis, X simulator)', () => {
 
   it('when Redis is unreachable, then posts are still served and the cache failure is logged at warn', async () => {
     const dead = new Redis('redis://127.0.0.1:1', {
-      lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
