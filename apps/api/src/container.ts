@@ -12,6 +12,14 @@ import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
 import { createExtractionService } from './modules/twitter/extraction.service';
 import type { AppDeps } from './app';
+import { createAccountService } from './modules/accounts/accounts.service';
+import { createAuthThrottle } from './modules/accounts/auth-throttle';
+import { createSessionService } from './modules/accounts/sessions.service';
+import { createBillingRepository } from './modules/billing/billing.repository';
+import { createBillingService } from './modules/billing/billing.service';
+import { createStripeClient } from './modules/billing/stripe.client';
+import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
+import { registerDashboard } from './modules/dashboard/dashboard.routes';
 
 export interface ContainerOptions {
   env: Env;
@@ -23,6 +31,8 @@ export interface ContainerOptions {
   maxDbConnections?: number;
   /** Prefix for every Redis key (tests isolate themselves with it). */
   keyPrefix?: string;
+  /** The clock for sessions, key expiry and premium grace (tests move it). */
+  now?: () => Date;
 }
 
 /**
@@ -31,6 +41,7 @@ export interface ContainerOptions {
  */
 export async function createContainer(opts: ContainerOptions) {
   const { env, logger } = opts;
+  const now = opts.now ?? (() => new Date());
   const prefix = opts.keyPrefix ?? 'twdown';
   const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
   const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger) : null;
@@ -45,8 +56,8 @@ export async function createContainer(opts: ContainerOptions) {
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS });
-  const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS });
+  const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS, now });
+  const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = createRateLimitService({
     redis,
@@ -85,6 +96,34 @@ export async function createContainer(opts: ContainerOptions) {
     keyPrefix: `${prefix}:x:cache`,
   });
 
+  const sessions = createSessionService({ prisma, ttlSeconds: env.SESSION_TTL_SECONDS, now });
+  const throttle = createAuthThrottle({
+    redis,
+    keyPrefix: `${prefix}:auth`,
+    windowSeconds: env.AUTH_THROTTLE_WINDOW_SECONDS,
+    perEmail: env.AUTH_THROTTLE_PER_EMAIL,
+    perIp: env.AUTH_THROTTLE_PER_IP,
+  });
+  const accounts = createAccountService({ prisma, sessions, throttle, logger });
+  const stripe = createStripeClient(env);
+  if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
+  else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
+  const billing = createBillingService({
+    prisma,
+    stripe,
+    priceId: env.STRIPE_PRICE_ID,
+    pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS,
+    logger,
+    now,
+  });
+  const webhooks = createStripeWebhookService({
+    stripe,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+    repo: createBillingRepository(prisma),
+    authCache,
+    logger,
+  });
+
   let shuttingDown = false;
   const flushTimer = setInterval(() => {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
@@ -101,6 +140,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     extractor,
     isShuttingDown: () => shuttingDown,
+    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
   };
 
   return {
@@ -110,6 +150,10 @@ export async function createContainer(opts: ContainerOptions) {
     authCache,
     keys,
     users,
+    sessions,
+    accounts,
+    billing,
+    webhooks,
     limits,
     usage,
     xClient,

@@ -54,6 +54,10 @@ export const envSchema = z.object({
   SESSION_TTL_SECONDS: positiveInt.default(7 * 24 * 60 * 60),
   /** Use Secure cookies (on unless explicitly disabled; plain-http localhost dev turns it off). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Dashboard sign-up/login throttle: attempts per email and per client IP within the window. */
+  AUTH_THROTTLE_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  AUTH_THROTTLE_PER_EMAIL: positiveInt.default(10),
+  AUTH_THROTTLE_PER_IP: positiveInt.default(30),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,

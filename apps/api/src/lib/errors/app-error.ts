@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'invalid_api_key',
   'not_premium',
   'unauthenticated',
+  'invalid_credentials',
   'csrf_failed',
   'forbidden',
   'not_found',
@@ -30,6 +31,7 @@ export const ERROR_CODES = [
   'upstream_bad_response',
   'upstream_unavailable',
   'billing_not_configured',
+  'billing_provider_error',
   'internal',
 ] as const;
 
@@ -47,6 +49,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_api_key: 401,
   not_premium: 403,
   unauthenticated: 401,
+  invalid_credentials: 401,
   csrf_failed: 403,
   forbidden: 403,
   not_found: 404,
@@ -63,6 +66,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_bad_response: 502,
   upstream_unavailable: 503,
   billing_not_configured: 503,
+  billing_provider_error: 502,
   internal: 500,
 };
 
@@ -79,6 +83,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   invalid_api_key: 'Invalid API key',
   not_premium: 'API access is only available for premium users',
   unauthenticated: 'Please log in',
+  invalid_credentials: 'Invalid email or password',
   csrf_failed: 'Invalid or missing CSRF token',
   forbidden: 'Forbidden',
   not_found: 'Not found',
@@ -95,6 +100,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_bad_response: 'Unexpected response from X',
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
+  billing_provider_error: 'The payment provider could not be reached, retry later',
   internal: 'Internal server error',
 };
 

@@ -1,0 +1,124 @@
+import { AppError } from '../../lib/errors/app-error';
+import type { Logger } from '../../lib/logger/logger';
+import type { AuthCache } from '../auth/auth-cache';
+import type { ApplyOutcome, BillingRepository, SubscriptionState } from './billing.repository';
+import { isStripeError, type StripeClient, type StripeEvent, type StripeSubscription } from './stripe.client';
+
+export type WebhookOutcome = ApplyOutcome | 'ignored';
+
+type Ref = string | { id: string } | null | undefined;
+const idOf = (ref: Ref): string | null => (ref == null ? null : typeof ref === 'string' ? ref : ref.id);
+
+/** Our view of a Stripe subscription object (any API version: period end moved to items in 2025). */
+export function subscriptionState(sub: StripeSubscription): SubscriptionState {
+  const itemEnds = (sub.items?.data ?? []).map((i) => i.current_period_end).filter((n): n is number => typeof n === 'number');
+  const legacyEnd = (sub as unknown as { current_period_end?: number }).current_period_end;
+  const end = itemEnds.length > 0 ? Math.max(...itemEnds) : legacyEnd;
+  return {
+    id: sub.id,
+    status: sub.status,
+    priceId: sub.items?.data?.[0]?.price?.id ?? null,
+    currentPeriodEnd: typeof end === 'number' ? new Date(end * 1000) : null,
+    cancelAtPeriodEnd: Boolean(sub.cancel_at_period_end),
+    customerId: idOf(sub.customer),
+  };
+}
+
+/** The subscription an invoice belongs to, in both the current and the pre-2025 payload shape. */
+function invoiceSubscriptionId(invoice: object): string | null {
+  const current = (invoice as { parent?: { subscription_details?: { subscription?: Ref } | null } | null }).parent
+    ?.subscription_details?.subscription;
+  const legacy = (invoice as { subscription?: Ref }).subscription;
+  return idOf(current) ?? idOf(legacy);
+}
+
+/**
+ * Stripe webhooks: verify, then bring our copy of the subscription up to date. Idempotent by
+ * event id; safe out of order (subscription events carry their own state and older ones are
+ * ignored; checkout/invoice events fetch the subscription's current state from Stripe).
+ */
+export function createStripeWebhookService(deps: {
+  stripe: StripeClient | null;
+  webhookSecret: string | undefined;
+  repo: BillingRepository;
+  authCache: Pick<AuthCache, 'userChanged'>;
+  logger: Logger;
+}) {
+  async function fetchSubscription(id: string): Promise<StripeSubscription | null> {
+    const stripe = deps.stripe;
+    if (!stripe) return null;
+    try {
+      return await stripe.subscriptions.retrieve(id);
+    } catch (err) {
+      if (isStripeError(err) && err.statusCode === 404) return null;
+      // anything else: fail the delivery so Stripe retries it later
+      throw new AppError('billing_provider_error', undefined, { cause: err });
+    }
+  }
+
+  /** The subscription state an event implies, or null when the event changes nothing of ours. */
+  async function stateFor(event: StripeEvent): Promise<{ state: SubscriptionState; hints: Array<string | null> } | null | 'ignored'> {
+    switch (event.type) {
+      case 'customer.subscription.created':
+      case 'customer.subscription.updated':
+      case 'customer.subscription.deleted': {
+        const sub = event.data.object;
+        return { state: subscriptionState(sub), hints: [sub.metadata?.userId ?? null] };
+      }
+      case 'checkout.session.completed': {
+        const session = event.data.object;
+        const subId = session.mode === 'subscription' ? idOf(session.subscription) : null;
+        const sub = subId ? await fetchSubscription(subId) : null;
+        if (!sub) return null;
+        return { state: subscriptionState(sub), hints: [session.client_reference_id, session.metadata?.userId ?? null, sub.metadata?.userId ?? null] };
+      }
+      case 'invoice.paid':
+      case 'invoice.payment_failed': {
+        const subId = invoiceSubscriptionId(event.data.object);
+        const sub = subId ? await fetchSubscription(subId) : null;
+        if (!sub) return null;
+        return { state: subscriptionState(sub), hints: [sub.metadata?.userId ?? null] };
+      }
+      default:
+        return 'ignored';
+    }
+  }
+
+  return {
+    configured: Boolean(deps.stripe && deps.webhookSecret),
+
+    /** 400 unless the body is signed with our endpoint secret. */
+    verify(raw: Buffer, signature: string | undefined): StripeEvent {
+      const stripe = deps.stripe;
+      const secret = deps.webhookSecret;
+      if (!stripe || !secret) throw new AppError('billing_not_configured');
+      if (!signature) throw new AppError('bad_request', 'Missing Stripe-Signature header');
+      try {
+        return stripe.webhooks.constructEvent(raw, signature, secret);
+      } catch {
+        throw new AppError('bad_request', 'Invalid Stripe signature');
+      }
+    },
+
+    async handle(event: StripeEvent): Promise<WebhookOutcome> {
+      if (await deps.repo.isProcessed(event.id)) return 'duplicate';
+      const found = await stateFor(event);
+      if (found === 'ignored') return 'ignored';
+      const { outcome, userId } = await deps.repo.applyEvent({
+        eventId: event.id,
+        eventType: event.type,
+        eventAt: new Date(event.created * 1000),
+        state: found?.state ?? null,
+        userIdHints: found?.hints,
+      });
+      if (outcome === 'unlinked') {
+        deps.logger.warn({ eventId: event.id, type: event.type, subscription: found?.state.id }, 'Stripe subscription matches no account; ignored');
+      }
+      if (userId && outcome === 'applied') deps.authCache.userChanged(userId); // premium may have changed: every process re-reads it
+      deps.logger.info({ eventId: event.id, type: event.type, outcome, userId }, 'stripe event');
+      return outcome;
+    },
+  };
+}
+
+export type StripeWebhookService = ReturnType<typeof createStripeWebhookService>;

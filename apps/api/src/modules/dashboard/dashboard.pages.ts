@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Response } from 'express';
+
+export const DASHBOARD_PUBLIC_DIR = path.resolve(__dirname, '../../../../dashboard/public');
+
+/**
+ * The browser UI (static files in apps/dashboard/public, written separately):
+ *   GET /                 → index.html (landing)
+ *   GET /dashboard[/...]  → dashboard/<path> when that file exists, else dashboard.html or
+ *                           dashboard/index.html (single-page app fallback)
+ *   any other file        → served at its path (/app.js, /assets/...)
+ *   GET /docs             → 302 /api/v1/twitter
+ * Missing files fall through to the API's 404.
+ */
+const SHELL_FILES = ['dashboard.html', path.join('dashboard', 'index.html')];
+
+export function registerDashboardPages(app: Express, opts: { publicDir?: string } = {}): void {
+  const dir = opts.publicDir ?? DASHBOARD_PUBLIC_DIR;
+  const sendPage = (res: Response, file: string | undefined, next: NextFunction) => {
+    if (!file || !existsSync(file)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(file);
+  };
+  const isApi = (p: string) => p === '/api' || p.startsWith('/api/') || p.startsWith('/dashboard/api');
+  const isDashboard = (p: string) => p === '/dashboard' || p.startsWith('/dashboard/');
+  const files = express.static(dir, { index: false, redirect: false, fallthrough: true, dotfiles: 'ignore' });
+
+  app.get('/docs', (_req, res) => res.redirect(302, '/api/v1/twitter'));
+  app.get('/', (_req, res, next) => sendPage(res, path.join(dir, 'index.html'), next));
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApi(req.path)) return next();
+    files(req, res, () => {
+      if (!isDashboard(req.path)) return next();
+      sendPage(res, SHELL_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f)), next);
+    });
+  });
+}
