@@ -1,2 +1,22 @@
-// Runs once before the whole suite. Individual suites create their own databases/schemas.
-export default async function globalSetup(): Promise<void> {}
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { urlForDatabase, withAdmin } from './db';
+
+/**
+ * Once per run: a template database migrated with Prisma's own `migrate deploy` (the same
+ * command users run). Every test file clones it, so no test depends on another's leftovers.
+ * The template is private to this run (several runs may share one PostgreSQL server) and is
+ * dropped by global-teardown.ts.
+ */
+export default async function globalSetup(): Promise<void> {
+  const template = `twdown_tpl_${randomBytes(5).toString('hex')}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE ${template}`));
+  const root = path.resolve(__dirname, '../..');
+  execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: urlForDatabase(template) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  process.env.TWDOWN_TEST_TEMPLATE_DB = template;
+}
