@@ -1,4 +1,5 @@
 import type { MediaItem, ParsedTweet, PhotoMedia, VideoMedia } from '../twitter.types';
+import { twitterDataSchema } from '../twitter.schemas';
 import { buildTwitterData, type TwitterData } from './envelope';
 import { expectTweet, fixtureStatusId, parseFixture, videoAt } from './x-fixtures.test-helper';
 
@@ -47,6 +48,13 @@ describe('buildTwitterData on the video fixtures', () => {
     expect(data.videos[0]?.resolution).toBe(best);
     expect(data.videos[0]?.url).toContain(videoId);
     expect(data.hls).toHaveLength(1);
+  });
+
+  it('when any video fixture is enveloped, then the data satisfies the public response schema', () => {
+    const files = ['fx-trbri-video-1841206275088290279.json', 'fx-tweetdetail-video-quote-twvr-1902059299591090335.json', 'tw-tweetdetail-video-portrait-1671508600538161153.json', 'tw-tweetdetail-video-square-1671753569412820992.json', 'tw-tweetdetail-retweet-of-video-1665951747842641921.json', 'tw-tweetdetail-unifiedcard-video-1696922210588410217.json', 'fx-trbri-2videos-synthetic-991610.json'];
+    for (const file of files) {
+      expect(twitterDataSchema.safeParse(envelopeOf(file)).success).toBe(true);
+    }
   });
 
   it('when /video/2 is asked on the two-video post, then the second video is selected', () => {
