@@ -116,10 +116,10 @@ export const api = {
   listKeys: () => request('GET', '/keys'),
   /** @returns {Promise<{ key: string, view: KeyView }>} */
   createKey: (/** @type {string} */ name) => request('POST', '/keys', { name }),
-  /** @returns {Promise<KeyView>} */
+  /** @returns {Promise<{ view: KeyView }>} */
   renameKey: (/** @type {string} */ id, /** @type {string} */ name) =>
     request('PATCH', `/keys/${encodeURIComponent(id)}`, { name }),
-  /** @returns {Promise<KeyView>} */
+  /** @returns {Promise<{ view: KeyView }>} */
   revokeKey: (/** @type {string} */ id) => request('POST', `/keys/${encodeURIComponent(id)}/revoke`, {}),
   /** @returns {Promise<{ key: string, view: KeyView, previous: KeyView }>} */
   rotateKey: (/** @type {string} */ id) => request('POST', `/keys/${encodeURIComponent(id)}/rotate`, {}),

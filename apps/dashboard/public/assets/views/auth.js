@@ -34,7 +34,7 @@ export function renderAuth(opts) {
       name: 'password',
       autocomplete: signup ? 'new-password' : 'current-password',
       required: true,
-      minlength: signup ? 8 : undefined,
+      minlength: signup ? 10 : undefined,
       'aria-describedby': signup ? `${p}-password-hint` : undefined,
     })
   );
@@ -62,7 +62,7 @@ export function renderAuth(opts) {
       { class: 'field' },
       h('label', { class: 'label', for: password.id }, 'Password'),
       password,
-      signup ? h('span', { class: 'hint', id: `${p}-password-hint` }, 'At least 8 characters.') : null,
+      signup ? h('span', { class: 'hint', id: `${p}-password-hint` }, 'At least 10 characters.') : null,
     ),
     error,
     submit,
@@ -78,10 +78,10 @@ export function renderAuth(opts) {
       email.focus();
       return showError('Enter a valid email address.');
     }
-    if (!password.value || (signup && password.value.length < 8)) {
+    if (!password.value || (signup && password.value.length < 10)) {
       password.setAttribute('aria-invalid', 'true');
       password.focus();
-      return showError(signup ? 'Choose a password of at least 8 characters.' : 'Enter your password.');
+      return showError(signup ? 'Choose a password of at least 10 characters.' : 'Enter your password.');
     }
     submit.disabled = true;
     submit.setAttribute('aria-busy', 'true');

@@ -1,0 +1,256 @@
+/**
+ * Browser end-to-end test of the developer dashboard against the REAL app: PostgreSQL, Redis, the
+ * X simulator and the Stripe stand-in, all over real HTTP on real ports, driven by Debian's
+ * chromium through playwright-core.
+ *
+ *   sign up → Subscribe → stand-in checkout (#pay) → signed webhook → back on /dashboard?billing=success
+ *   → plan shows Premium → create a key (read from the modal) → POST /api/v1/twitter with it → 200
+ *   → Usage shows the call → revoke the key in the UI → the next API call gets 401
+ *
+ * Screenshots of every step land in tests/artifacts/screenshots/ (git-ignored).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startHarness, type Harness } from '../support/harness';
+import { standinEnv, startStripeStandin, type StripeStandin } from '../support/stripe-standin';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const SHOTS = path.resolve(__dirname, '../artifacts/screenshots');
+const TWEET_ID = '1841206275088290279';
+const TWEET_URL = `https://x.com/DivineDropbear/status/${TWEET_ID}`;
+const EMAIL = `e2e-${Date.now()}@example.com`;
+const PASSWORD = 'correct horse battery staple';
+const STEP_TIMEOUT = 60_000;
+const UI_TIMEOUT = 15_000;
+
+jest.setTimeout(STEP_TIMEOUT);
+
+let harness: Harness;
+let standin: StripeStandin;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+/** Uncaught page errors and failed (non-401) dashboard API calls; asserted empty at the end. */
+const problems: string[] = [];
+
+let apiKey = '';
+let keyId = '';
+
+/** Progress on stderr when E2E_DEBUG is set (jest buffers console output until the file ends). */
+function log(msg: string): void {
+  if (process.env.E2E_DEBUG) process.stderr.write(`[e2e ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
+}
+
+async function shot(name: string): Promise<void> {
+  log(`screenshot ${name}`);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function callApi(key: string): Promise<{ status: number; body: { code: number; message: string; data?: { statusId?: string } } }> {
+  log(`POST /api/v1/twitter with ${key.slice(0, 11)}…`);
+  const res = await fetch(`${base}/api/v1/twitter`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: TWEET_URL }),
+  });
+  const body = (await res.json()) as { code: number; message: string };
+  log(`→ ${res.status} ${body.message}`);
+  return { status: res.status, body };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  standin = await startStripeStandin();
+  harness = await startHarness({ env: standinEnv(standin) });
+  base = await harness.listen();
+  standin.webhookUrl = `${base}/api/v1/webhooks/stripe`;
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: 'light', locale: 'en-US' });
+  context.setDefaultTimeout(UI_TIMEOUT);
+  page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (url.pathname.startsWith('/dashboard/api/') && res.status() >= 400 && res.status() !== 401) {
+      problems.push(`${res.request().method()} ${url.pathname} → ${res.status()}`);
+    }
+  });
+}, STEP_TIMEOUT);
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await harness?.close();
+  await standin?.stop();
+}, STEP_TIMEOUT);
+
+describe('developer dashboard (browser, real app)', () => {
+  test('landing page pitches the API and links to sign up, log in and the docs', async () => {
+    await page.goto(`${base}/`);
+    await expect(page.title()).resolves.toContain('twdown');
+    await page.getByTestId('pricing-card').waitFor();
+    const code = await page.getByTestId('landing-code').innerText();
+    expect(code).toContain(`${base}/api/v1/twitter`);
+    expect(code).toContain('Authorization: Bearer sk-');
+    expect(await page.getByTestId('landing-signup').getAttribute('href')).toBe('/dashboard/signup');
+    expect(await page.getByTestId('landing-login').getAttribute('href')).toBe('/dashboard/login');
+    expect(await page.getByTestId('landing-docs').getAttribute('href')).toBe('/api/v1/twitter');
+    expect(await page.getByTestId('landing-openapi').getAttribute('href')).toBe('/api/v1/openapi.json');
+    // the live limits come from GET /api/v1/twitter
+    await page.waitForFunction(() => /\/ minute/.test(document.getElementById('limits-line')?.textContent ?? ''));
+    await shot('01-landing');
+  });
+
+  test('signs up and lands on the Overview with the Free plan and a Subscribe button', async () => {
+    await page.getByTestId('landing-signup').click();
+    await page.waitForURL(/\/dashboard\/signup$/);
+    await page.locator('#signup-email').fill(EMAIL);
+    await page.locator('#signup-password').fill(PASSWORD);
+    await shot('02-signup');
+    await page.locator('#signup-submit').click();
+    await page.getByTestId('view-overview').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
+    await expect(page.getByTestId('plan-name').innerText()).resolves.toBe('Free');
+    await expect(page.getByTestId('user-email').innerText()).resolves.toBe(EMAIL);
+    await page.locator('#subscribe-btn').waitFor();
+    expect(await page.getByTestId('billing-not-configured').count()).toBe(0);
+    await shot('03-overview-free');
+  });
+
+  test('subscribes through the Stripe stand-in checkout and comes back Premium', async () => {
+    await page.locator('#subscribe-btn').click();
+    await page.waitForURL((u) => u.href.startsWith(`${standin.url}/pay/`));
+    await shot('04-checkout');
+    await page.locator('#pay').click();
+    // the stand-in sends signed webhooks to the API, then redirects to /dashboard?billing=success
+    await page.waitForURL((u) => u.href.startsWith(`${base}/dashboard`));
+    await page.getByTestId('billing-success-banner').waitFor();
+    await page.locator('[data-testid="plan-name"][data-plan="premium"]').waitFor();
+    await expect(page.getByTestId('plan-name').innerText()).resolves.toBe('Premium');
+    await page.locator('#manage-billing-btn').waitFor();
+    expect(await page.locator('#subscribe-btn').count()).toBe(0);
+    expect(standin.deliveries.length).toBeGreaterThanOrEqual(1);
+    for (const d of standin.deliveries) expect(d.status).toBe(200);
+    await shot('05-overview-premium');
+  });
+
+  test('creates an API key and shows the full key once', async () => {
+    await page.getByTestId('nav-keys').click();
+    await page.getByTestId('keys-empty').waitFor();
+    await page.locator('#create-key-btn').click();
+    await page.locator('#new-key-name').fill('E2E server');
+    await shot('06-create-key');
+    await page.getByTestId('prompt-submit').click();
+    const secret = page.locator('#new-key-value');
+    await secret.waitFor();
+    apiKey = (await secret.innerText()).trim();
+    expect(apiKey).toMatch(/^sk-[A-Za-z0-9]{43}$/);
+    await expect(page.getByTestId('new-key-modal').innerText()).resolves.toContain('will not be shown again');
+    await shot('07-key-created');
+    await page.locator('#new-key-done').click();
+    await page.getByTestId('new-key-modal').waitFor({ state: 'detached' });
+
+    const row = page.getByTestId('key-row');
+    await expect(row.count()).resolves.toBe(1);
+    keyId = (await row.getAttribute('data-key-id')) ?? '';
+    expect(keyId).not.toBe('');
+    await expect(row.getAttribute('data-status')).resolves.toBe('active');
+    await expect(row.getByTestId('key-prefix').innerText()).resolves.toBe(`${apiKey.slice(0, 11)}…`);
+    await expect(row.getByTestId('key-name').innerText()).resolves.toBe('E2E server');
+    // the secret is nowhere on the page any more
+    expect(await page.content()).not.toContain(apiKey);
+  });
+
+  test('the new key works: POST /api/v1/twitter returns the fixture tweet', async () => {
+    const { status, body } = await callApi(apiKey);
+    expect(status).toBe(200);
+    expect(body.code).toBe(0);
+    expect(body.data?.statusId).toBe(TWEET_ID);
+  });
+
+  test('Usage shows the call in the totals, the chart and the per-key table', async () => {
+    await page.getByTestId('nav-usage').click();
+    await page.locator('[data-testid="view-usage"][data-loaded="true"]').waitFor();
+    const requests24h = Number((await page.getByTestId('usage-24h-requests').innerText()).replace(/,/g, ''));
+    expect(requests24h).toBeGreaterThanOrEqual(1);
+    const requests30d = Number((await page.getByTestId('usage-30d-requests').innerText()).replace(/,/g, ''));
+    expect(requests30d).toBeGreaterThanOrEqual(1);
+
+    // the hourly chart has a bar for it, with a native tooltip
+    const hourly = page.locator('[data-testid="chart-24h"] .slot');
+    await expect(hourly.count()).resolves.toBeGreaterThanOrEqual(24);
+    const bars = await hourly.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-requests'))));
+    expect(bars.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    const busy = page.locator('[data-testid="chart-24h"] .slot:has(.bar-req)').last();
+    await expect(busy.locator('title').textContent()).resolves.toMatch(/Requests: [1-9]/);
+    await busy.hover();
+
+    // standing per window and the per-key totals
+    for (const w of ['minute', 'hour', 'day']) {
+      const meter = page.getByTestId(`meter-${w}`);
+      await expect(meter.innerText()).resolves.toMatch(/resets in/);
+      expect(Number(await meter.getAttribute('data-used'))).toBeGreaterThanOrEqual(1);
+    }
+    const perKey = page.locator(`[data-testid="per-key-row"][data-key-id="${keyId}"]`);
+    expect(Number(await perKey.getAttribute('data-requests'))).toBeGreaterThanOrEqual(1);
+    await shot('08-usage');
+  });
+
+  test('revokes the key in the UI and the next API call gets 401', async () => {
+    await page.getByTestId('nav-keys').click();
+    const row = page.locator(`[data-testid="key-row"][data-key-id="${keyId}"]`);
+    await row.locator('[data-action="revoke"]').click();
+    await page.getByTestId('revoke-confirm').waitFor();
+    await shot('09-revoke-confirm');
+    await page.getByTestId('confirm-ok').click();
+    await page.locator(`[data-testid="key-row"][data-key-id="${keyId}"][data-status="revoked"]`).waitFor();
+    await expect(row.getByTestId('key-status').innerText()).resolves.toBe('Revoked');
+    await shot('10-key-revoked');
+
+    const { status, body } = await callApi(apiKey);
+    expect(status).toBe(401);
+    expect(body.code).toBe(-1);
+  });
+
+  test('logs out and back in, still Premium', async () => {
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    await page.locator('#login-email').fill(EMAIL);
+    await page.locator('#login-password').fill(PASSWORD);
+    await page.locator('#login-submit').click();
+    await page.locator('[data-testid="plan-name"][data-plan="premium"]').waitFor();
+  });
+
+  test('small screens and dark mode render the same views', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('nav-usage').click();
+    await page.locator('[data-testid="view-usage"][data-loaded="true"]').waitFor();
+    await shot('11-usage-mobile');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('nav-keys').click();
+    await page.getByTestId('key-row').first().waitFor();
+    await shot('12-keys-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('no page errors and no failed dashboard API calls along the way', () => {
+    expect(problems).toEqual([]);
+  });
+});
