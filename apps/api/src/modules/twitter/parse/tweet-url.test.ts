@@ -42,6 +42,7 @@ describe('parseTweetUrl: accepted forms', () => {
     [`https://x.com/a_b_C_123456789/status/20`, { statusId: '20' }],
     [`https://x.com/jack/status/18446744073709551615`, { statusId: '18446744073709551615' }],
     [`https://x.com/jack/status/1`, { statusId: '1' }],
+    [`https://x.com/status/status/20`, { statusId: '20' }],
   ])('%s → %j', (input, ref) => {
     expect(parseTweetUrl(input)).toEqual({ ok: true, ref });
   });

@@ -105,12 +105,13 @@ function isStatusWord(segment: string | undefined): boolean {
 function refFromSegments(segments: readonly string[]): TweetRef | undefined {
   const [first, second, third] = [segments.at(0), segments.at(1), segments.at(2)];
   let idAt: number;
-  if (isStatusWord(first)) {
-    idAt = 1; // /statuses/<id>
-  } else if (first?.toLowerCase() === 'i' && second?.toLowerCase() === 'web' && isStatusWord(third)) {
+  // Checked before "/statuses/<id>" so that an account named "status" still works.
+  if (first?.toLowerCase() === 'i' && second?.toLowerCase() === 'web' && isStatusWord(third)) {
     idAt = 3; // /i/web/status/<id>
   } else if (first !== undefined && SCREEN_NAME.test(first) && isStatusWord(second)) {
     idAt = 2; // /<user>/status/<id>, including /i/status/<id>
+  } else if (isStatusWord(first)) {
+    idAt = 1; // /statuses/<id>
   } else {
     return undefined;
   }
