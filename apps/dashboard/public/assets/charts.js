@@ -11,19 +11,20 @@ import { num } from './format.js';
  */
 
 /**
- * Round up to a "nice" axis maximum with `steps` integer intervals.
+ * A "nice" integer axis: a step of 1, 2, 2.5 or 5 × 10^n giving about `ticks` intervals, and the
+ * first multiple of it at or above `max`.
  * @param {number} max
- * @param {number} steps
+ * @param {number} ticks
  * @returns {{ top: number, step: number }}
  */
-export function niceScale(max, steps = 4) {
-  if (max <= steps) return { top: steps, step: 1 };
-  const raw = max / steps;
+export function niceScale(max, ticks = 4) {
+  if (max <= ticks) return { top: ticks, step: 1 };
+  const raw = max / ticks;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
-  const nice = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10;
+  const nice = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 && mag >= 10 ? 2.5 : norm <= 5 ? 5 : 10;
   const step = Math.max(1, Math.ceil(nice * mag));
-  return { top: step * steps, step };
+  return { top: Math.max(step, Math.ceil(max / step) * step), step };
 }
 
 /**
@@ -66,7 +67,7 @@ function draw(host, opts) {
   const { points, granularity } = opts;
   const width = Math.max(280, Math.floor(host.clientWidth || 640));
   const height = 220;
-  const m = { top: 12, right: 8, bottom: 28, left: 40 };
+  const m = { top: 12, right: 18, bottom: 28, left: 40 };
   const iw = width - m.left - m.right;
   const ih = height - m.top - m.bottom;
   const n = Math.max(1, points.length);

@@ -37,7 +37,7 @@ export function codeSample(key = 'sk-YOUR_KEY') {
   });
   return h(
     'div',
-    { class: 'code', 'data-testid': 'code-sample' },
+    { class: 'code code-wrap', 'data-testid': 'code-sample' },
     h('div', { class: 'code-header' }, h('span', { class: 'code-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', null, 'Terminal'), copy),
     pre,
   );
