@@ -1,0 +1,109 @@
+import request from 'supertest';
+import { SYNTHETIC_IDS } from '../../apps/x-sim/src';
+import { bearer, startHarness, type Harness } from '../support/harness';
+
+/** Content outcomes and upstream faults, each through the full HTTP path. */
+let h: Harness;
+let key: string;
+beforeAll(async () => {
+  h = await startHarness({
+    env: {
+      RATE_LIMIT_PER_MINUTE: '1000',
+      X_BODY_TIMEOUT_MS: '400',
+      X_MAX_RETRIES: '1',
+      X_BREAKER_FAILURE_THRESHOLD: '3',
+      X_BREAKER_COOLDOWN_MS: '1000',
+    },
+  });
+  ({ key } = await h.createKey());
+});
+afterEach(() => {
+  h.sim.faults.clear();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const post = (url: string) => request(h.app).post('/api/v1/twitter').set(bearer(key)).send({ url });
+
+describe('content outcomes', () => {
+  it.each([
+    [SYNTHETIC_IDS.protected, 'protected_account', 'This post is from a protected account'],
+    [SYNTHETIC_IDS.nsfwLoggedOut, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
+    [SYNTHETIC_IDS.nsfwNoStatedAge, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
+    [SYNTHETIC_IDS.ageRestrictedTombstone, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
+    [SYNTHETIC_IDS.sensitiveNoMedia, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
+    [SYNTHETIC_IDS.deletedTombstone, 'post_not_found', 'Post not found or deleted'],
+    ['123456789012345678', 'post_not_found', 'Post not found or deleted'],
+  ])('post %s → 422 %s', async (id, type, message) => {
+    const res = await post(`https://x.com/someone/status/${id}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ code: -1, message, error: { type, request_id: res.headers['x-request-id'] } });
+  });
+
+  it('a TweetWithVisibilityResults-wrapped post is unwrapped', async () => {
+    const res = await post(`https://x.com/someone/status/${SYNTHETIC_IDS.visibilityWrappedVideo}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.videos[0].resolution).toBe('720p');
+  });
+});
+
+describe('upstream faults', () => {
+  // distinct, uncached ids per test: the result cache would otherwise hide the upstream
+  it('when GraphQL is rate-limited, then the syndication endpoint answers (source = syndication)', async () => {
+    h.sim.faults.rateLimit(10, 'graphql');
+    const res = await post('https://x.com/TheFigen_/status/1671508600538161153');
+    expect(res.status).toBe(200);
+    expect(res.body.data.source).toBe('syndication');
+    expect(res.body.data.videos[0].resolution).toBe('720p');
+  });
+
+  it('when X answers non-JSON bodies everywhere, then 502 with the documented message', async () => {
+    h.sim.faults.html(20, 'all');
+    const res = await post('https://x.com/a/status/1848831595014459513');
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: -1, message: 'Unexpected response from X', error: { type: 'upstream_bad_response' } });
+  });
+
+  it('when X never answers, then 503 with Retry-After in bounded time, and the breaker then answers at once', async () => {
+    h.sim.faults.hang(50, 'all');
+    const started = Date.now();
+    const res = await post('https://x.com/a/status/1899954694652309701');
+    expect(res.status).toBe(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.body).toMatchObject({ code: -1, error: { type: 'upstream_unavailable' } });
+    expect(res.body.error.retry_after).toBe(Number(res.headers['retry-after']));
+    // bounded by the client's timeouts, not by the hang (which never ends)
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    // a few more failures open the circuit; then calls fail fast without reaching X
+    await post('https://x.com/a/status/20');
+    await post('https://x.com/a/status/991001');
+    const before = h.sim.stats().graphqlCalls;
+    const fast = await post('https://x.com/a/status/991004');
+    expect(fast.status).toBe(503);
+    expect(h.sim.stats().graphqlCalls).toBe(before);
+
+    // after the cool-down a trial call goes through and closes the circuit
+    h.sim.faults.clear();
+    await new Promise((r) => setTimeout(r, 1100));
+    const recovered = await post('https://x.com/a/status/1964084223871971826');
+    expect(recovered.status).toBe(422); // a photo post: X answered and was parsed
+  });
+
+  it('when the same tweet is asked twice, then X is called once (cache)', async () => {
+    const before = h.sim.stats().graphqlCallsByTweetId['1696922210588410217'] ?? 0;
+    await post('https://x.com/FortniteGame/status/1696922210588410217');
+    await post('https://x.com/FortniteGame/status/1696922210588410217');
+    expect((h.sim.stats().graphqlCallsByTweetId['1696922210588410217'] ?? 0) - before).toBe(1);
+  });
+
+  it('when 30 requests for one cold tweet arrive together, then X is called once (coalescing)', async () => {
+    const before = h.sim.stats().graphqlCallsByTweetId['1671753569412820992'] ?? 0;
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => post('https://x.com/buitengebieden/status/1671753569412820992')),
+    );
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect((h.sim.stats().graphqlCallsByTweetId['1671753569412820992'] ?? 0) - before).toBe(1);
+  });
+});
