@@ -15,6 +15,7 @@ export function jsonBody(limit = '16kb'): RequestHandler[] {
       }
       next();
     },
-    express.json({ limit, strict: true, type: 'application/json' }),
+    // non-strict: a JSON string or number body is valid JSON, answered as "URL parameter is required"
+    express.json({ limit, strict: false, type: 'application/json' }),
   ];
 }
