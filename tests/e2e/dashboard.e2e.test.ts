@@ -6,6 +6,7 @@
  *   sign up → Subscribe → stand-in checkout (#pay) → signed webhook → back on /dashboard?billing=success
  *   → plan shows Premium → create a key (read from the modal) → POST /api/v1/twitter with it → 200
  *   → Usage shows the call → revoke the key in the UI → the next API call gets 401
+ *   → rename + rotate a second key (both secrets work in the grace period) → delete the old one → 401
  *
  * Screenshots of every step land in tests/artifacts/screenshots/ (git-ignored).
  */
@@ -81,7 +82,7 @@ beforeAll(async () => {
   standin.webhookUrl = `${base}/api/v1/webhooks/stripe`;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: 'light', locale: 'en-US' });
+  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: 'light', locale: 'en-US', reducedMotion: 'reduce' });
   context.setDefaultTimeout(UI_TIMEOUT);
   page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
@@ -113,7 +114,7 @@ describe('developer dashboard (browser, real app)', () => {
     expect(await page.getByTestId('landing-docs').getAttribute('href')).toBe('/api/v1/twitter');
     expect(await page.getByTestId('landing-openapi').getAttribute('href')).toBe('/api/v1/openapi.json');
     // the live limits come from GET /api/v1/twitter
-    await page.waitForFunction(() => /\/ minute/.test(document.getElementById('limits-line')?.textContent ?? ''));
+    await page.locator('#limits-line').filter({ hasText: '/ minute' }).waitFor();
     await shot('01-landing');
   });
 
@@ -228,6 +229,43 @@ describe('developer dashboard (browser, real app)', () => {
     expect(body.code).toBe(-1);
   });
 
+  test('renames and rotates a key: both secrets work during the grace period; deleting the old one cuts it off', async () => {
+    await page.locator('#create-key-btn').click();
+    await page.locator('#new-key-name').fill('Worker');
+    await page.getByTestId('prompt-submit').click();
+    const first = (await page.locator('#new-key-value').innerText()).trim();
+    await page.locator('#new-key-done').click();
+    const row = page.locator('[data-testid="key-row"][data-status="active"]');
+    const id = (await row.getAttribute('data-key-id')) ?? '';
+
+    await row.locator('[data-action="rename"]').click();
+    await page.locator('#rename-key-name').fill('Worker (eu-west)');
+    await page.getByTestId('prompt-submit').click();
+    await page.locator(`[data-testid="key-row"][data-key-id="${id}"] [data-testid="key-name"]`, { hasText: 'Worker (eu-west)' }).waitFor();
+
+    await page.locator(`[data-testid="key-row"][data-key-id="${id}"] [data-action="rotate"]`).click();
+    await page.getByTestId('rotate-confirm').getByTestId('confirm-ok').click();
+    const modal = page.getByTestId('new-key-modal');
+    await expect(modal.innerText()).resolves.toMatch(/keeps working until/);
+    const second = (await page.locator('#new-key-value').innerText()).trim();
+    expect(second).toMatch(/^sk-[A-Za-z0-9]{43}$/);
+    expect(second).not.toBe(first);
+    await shot('11-rotated');
+    await page.locator('#new-key-done').click();
+
+    const old = page.locator(`[data-testid="key-row"][data-key-id="${id}"]`);
+    await expect(old.getAttribute('data-status')).resolves.toBe('expiring');
+    expect((await callApi(first)).status).toBe(200);
+    expect((await callApi(second)).status).toBe(200);
+
+    await old.locator('[data-action="delete"]').click();
+    await page.getByTestId('delete-confirm').getByTestId('confirm-ok').click();
+    await old.waitFor({ state: 'detached' });
+    await shot('12-keys-after-rotation');
+    expect((await callApi(first)).status).toBe(401);
+    expect((await callApi(second)).status).toBe(200);
+  });
+
   test('logs out and back in, still Premium', async () => {
     await page.getByTestId('logout').click();
     await page.getByTestId('login-form').waitFor();
@@ -241,12 +279,12 @@ describe('developer dashboard (browser, real app)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByTestId('nav-usage').click();
     await page.locator('[data-testid="view-usage"][data-loaded="true"]').waitFor();
-    await shot('11-usage-mobile');
+    await shot('13-usage-mobile');
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('nav-keys').click();
     await page.getByTestId('key-row').first().waitFor();
-    await shot('12-keys-dark');
+    await shot('14-keys-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

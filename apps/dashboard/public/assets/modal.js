@@ -217,7 +217,7 @@ export async function showSecretDialog(opts) {
       opts.note
         ? h('div', { class: 'alert alert-info' }, icon('info', { class: 'alert-icon' }), h('div', { class: 'alert-body' }, opts.note))
         : null,
-    ].filter(Boolean),
+    ].filter(/** @returns {n is HTMLElement} */ (n) => n !== null),
     initialFocus: '#copy-new-key',
     footer: (close) => [
       h('button', { type: 'button', class: 'btn btn-primary', id: 'new-key-done', 'data-testid': 'new-key-done', onclick: () => close() }, "I've saved my key"),
