@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     databaseUrl,
     redisUrl: env.REDIS_URL ?? null,
     maxDbConnections: embedded ? 1 : 10,
+    keyPrefix: env.REDIS_KEY_PREFIX,
   });
   const app = buildApp(container.deps);
   const server: Server = await new Promise((resolve) => {

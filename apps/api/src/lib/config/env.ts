@@ -29,6 +29,8 @@ export const envSchema = z.object({
   PUBLIC_BASE_URL: optionalString.pipe(url('PUBLIC_BASE_URL').optional()),
   DATABASE_URL: optionalString.pipe(url('DATABASE_URL').optional()),
   REDIS_URL: optionalString.pipe(url('REDIS_URL').optional()),
+  /** Prefix of every Redis key this deployment writes (several deployments can share a Redis). */
+  REDIS_KEY_PREFIX: z.string().trim().min(1).regex(/^[\w:.-]+$/, 'REDIS_KEY_PREFIX may hold letters, digits, _ : . - only').default('twdown'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   X_API_BASE_URL: url('X_API_BASE_URL').default('https://api.x.com'),
