@@ -22,7 +22,7 @@ export interface CliDeps {
   out: (line: string) => void;
 }
 
-const email = z.email({ message: '--email must be a valid email address' });
+const email = z.string().trim().toLowerCase().pipe(z.email({ message: '--email must be a valid email address' }));
 const uuid = z.uuid({ message: '--id must be a key id (UUID) as printed by keys:list' });
 
 function need<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {

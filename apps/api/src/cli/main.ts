@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { ConfigError, loadEnv } from '../lib/config/env';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
     process.stderr.write('error: DATABASE_URL is not set; the operator CLI works on a real database.\n');
     return 1;
   }
-  const logger = createLogger({ level: 'warn', destination: process.stderr as unknown as never });
+  const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
   const prisma = createPrisma(env.DATABASE_URL, { maxConnections: 2 });
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger, 'cli') : null;
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
@@ -42,7 +43,8 @@ async function main(): Promise<number> {
     }
     throw err;
   } finally {
-    // let a pending invalidation publish go out before closing
+    // ioredis auto-pipelining could otherwise send QUIT before the PUBLISH of an invalidation
+    await authCache.drain();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     await prisma.$disconnect();
   }

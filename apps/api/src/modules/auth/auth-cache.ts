@@ -32,6 +32,7 @@ export function createAuthCache(deps: {
   const now = deps.now ?? Date.now;
   const entries = new Map<string, Entry>();
   let subscriber: Redis | null = null;
+  const pending = new Set<Promise<unknown>>();
 
   function applyInvalidation(message: string): void {
     const [kind, id] = message.split(':', 2);
@@ -44,9 +45,14 @@ export function createAuthCache(deps: {
 
   function publish(message: string): void {
     applyInvalidation(message);
-    deps.redis?.publish(CHANNEL, message).catch((err: unknown) => {
-      deps.logger.warn({ err: String(err) }, 'auth invalidation not published; other processes catch up after the cache TTL');
-    });
+    if (!deps.redis) return;
+    const sent = deps.redis
+      .publish(CHANNEL, message)
+      .catch((err: unknown) => {
+        deps.logger.warn({ err: String(err) }, 'auth invalidation not published; other processes catch up after the cache TTL');
+      })
+      .finally(() => pending.delete(sent));
+    pending.add(sent);
   }
 
   return {
@@ -74,14 +80,26 @@ export function createAuthCache(deps: {
     },
     async listen(): Promise<void> {
       if (!deps.redis || subscriber) return;
-      subscriber = deps.redis.duplicate();
-      subscriber.on('error', () => undefined); // the main connection already logs Redis errors
-      subscriber.on('message', (_channel: string, message: string) => applyInvalidation(message));
+      // The offline queue lets the SUBSCRIBE wait for a (re)connection; ioredis re-subscribes
+      // by itself after a reconnect.
+      const sub = deps.redis.duplicate({ enableOfflineQueue: true });
+      subscriber = sub;
+      sub.on('error', () => undefined); // the main connection already logs Redis errors
+      sub.on('message', (_channel: string, message: string) => applyInvalidation(message));
       // After a reconnect we may have missed messages: drop everything.
-      subscriber.on('ready', () => entries.clear());
-      await subscriber.subscribe(CHANNEL);
+      sub.on('ready', () => entries.clear());
+      const subscribed = sub.subscribe(CHANNEL).catch((err: unknown) => {
+        deps.logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed');
+      });
+      // Do not hold start-up hostage to Redis: give up waiting after 2 s (it still subscribes later).
+      await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2000).unref())]);
+    },
+    /** Resolves once every invalidation published so far has left (short-lived processes: the CLI). */
+    async drain(): Promise<void> {
+      await Promise.all([...pending]);
     },
     async close(): Promise<void> {
+      await Promise.all([...pending]);
       if (subscriber) {
         subscriber.disconnect();
         subscriber = null;
