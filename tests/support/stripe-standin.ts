@@ -105,6 +105,8 @@ export interface StripeStandin {
   /** every API request received: method and path */
   requests: Array<{ method: string; path: string; idempotencyKey: string | null }>;
   deliveries: Delivery[];
+  /** when set, every /v1 API request answers with this HTTP status (a Stripe outage) */
+  apiFailureStatus: number | null;
   completeCheckout(csId: string): Promise<{ subscription: StandinSubscription; deliveries: Delivery[] }>;
   setSubscriptionStatus(subId: string, status: string, opts?: { deliver?: boolean }): Promise<Delivery[]>;
   /** past_due + invoice.payment_failed (+ customer.subscription.updated) */
@@ -131,6 +133,7 @@ export async function startStripeStandin(opts: { webhookSecret?: string } = {}):
     subscriptions: new Map(),
     requests: [],
     deliveries: [],
+    apiFailureStatus: null,
 
     buildEvent(type, object, createdSeconds = nowSeconds()) {
       return {
@@ -334,6 +337,7 @@ export async function startStripeStandin(opts: { webhookSecret?: string } = {}):
     }
     const idempotencyKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     state.requests.push({ method, path: url.pathname, idempotencyKey });
+    if (state.apiFailureStatus) return send(res, state.apiFailureStatus, { error: { type: 'api_error', message: 'stand-in outage' } });
     const form = parseStripeForm(await readBody(req));
     const cacheKey = idempotencyKey && method === 'POST' ? `${url.pathname}:${idempotencyKey}` : null;
     const cached = cacheKey ? idempotent.get(cacheKey) : undefined;
