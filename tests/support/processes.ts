@@ -12,9 +12,12 @@ export interface ApiProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the real server (`apps/api/src/main.ts`) as its own OS process on a free port. */
-export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
-  const proc = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['apps/api/src/main.ts'], {
+/**
+ * Starts the real server (`apps/api/src/main.ts`, or another script that logs the same
+ * "listening on http://localhost:PORT" line) as its own OS process on a free port.
+ */
+export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, script = 'apps/api/src/main.ts'): Promise<ApiProcess> {
+  const proc = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -80,7 +80,7 @@ export async function createContainer(opts: ContainerOptions) {
       bodyTimeoutMs: env.X_BODY_TIMEOUT_MS,
       maxRetries: env.X_MAX_RETRIES,
       guestTokenTtlSeconds: env.X_GUEST_TOKEN_TTL_SECONDS,
-      keyPrefix: `${prefix}:x`,
+      keyPrefix: `${prefix}:`,
       breaker: {
         failureThreshold: env.X_BREAKER_FAILURE_THRESHOLD,
         windowMs: env.X_BREAKER_WINDOW_MS,
@@ -93,7 +93,7 @@ export async function createContainer(opts: ContainerOptions) {
     redis: xRedis,
     logger,
     cacheTtlSeconds: env.X_CACHE_TTL_SECONDS,
-    keyPrefix: `${prefix}:x:cache`,
+    keyPrefix: `${prefix}:x:`,
   });
 
   const sessions = createSessionService({ prisma, ttlSeconds: env.SESSION_TTL_SECONDS, now });
@@ -125,6 +125,10 @@ export async function createContainer(opts: ContainerOptions) {
   });
 
   let shuttingDown = false;
+  const localFlushTimer = setInterval(() => {
+    usage.flushLocal().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage counters not flushed'));
+  }, 1_000);
+  localFlushTimer.unref();
   const flushTimer = setInterval(() => {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
   }, 30_000);
@@ -163,6 +167,7 @@ export async function createContainer(opts: ContainerOptions) {
     async close(): Promise<void> {
       shuttingDown = true;
       clearInterval(flushTimer);
+      clearInterval(localFlushTimer);
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await xClient.close();
       await authCache.close();

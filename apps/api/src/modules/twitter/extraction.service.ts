@@ -4,6 +4,8 @@
  *   age-restricted, no video) for negativeCacheTtlSeconds, so a hammered dead link stays off X;
  *   upstream failures (502/503) are never cached;
  * - concurrent calls for one uncached post share a single upstream call within the process;
+ * - a small in-process layer (at most MEMORY_MAX_ENTRIES posts, at most MEMORY_TTL_MS) in front
+ *   of Redis keeps hot posts off the network and out of JSON.parse on the hot path;
  * - if Redis is unreachable the cache is skipped (warn) and requests are still served.
  */
 import { AppError } from '../../lib/errors/app-error';
@@ -21,6 +23,9 @@ const CACHEABLE_FAILURES: ReadonlySet<UnavailableReason> = new Set([
   'age_restricted',
   'no_video',
 ]);
+
+const MEMORY_TTL_MS = 30_000;
+const MEMORY_MAX_ENTRIES = 2_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -57,6 +62,24 @@ export function createExtractionService(deps: {
   const redisTimeoutMs = deps.redisTimeoutMs ?? 250;
   const inFlight = new Map<string, Promise<Cached>>();
   const keyOf = (statusId: string) => `${keyPrefix}tweet:${statusId}`;
+  const memory = new Map<string, { value: Cached; expiresAt: number }>();
+
+  function remember(statusId: string, value: Cached, seconds: number): void {
+    if (memory.size >= MEMORY_MAX_ENTRIES) {
+      // Map keeps insertion order: drop the oldest entry
+      const oldest = memory.keys().next();
+      if (!oldest.done) memory.delete(oldest.value);
+    }
+    memory.set(statusId, { value, expiresAt: Date.now() + Math.min(seconds * 1000, MEMORY_TTL_MS) });
+  }
+
+  function recall(statusId: string): Cached | undefined {
+    const entry = memory.get(statusId);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.value;
+    memory.delete(statusId);
+    return undefined;
+  }
 
   async function readCache(statusId: string, requestId?: string): Promise<Cached | undefined> {
     try {
@@ -78,20 +101,32 @@ export function createExtractionService(deps: {
 
   async function load(statusId: string, requestId?: string): Promise<Cached> {
     const hit = await readCache(statusId, requestId);
-    if (hit) return hit;
+    if (hit) {
+      remember(statusId, hit, hit.ok ? ttl : negativeTtl);
+      return hit;
+    }
     const outcome: ParseOutcome = await xClient.fetchTweet(statusId, { requestId });
     if (outcome.ok) {
       await writeCache(statusId, outcome, ttl, requestId);
+      remember(statusId, outcome, ttl);
       return outcome;
     }
     const value: Cached = { ok: false, reason: outcome.reason };
-    if (CACHEABLE_FAILURES.has(outcome.reason)) await writeCache(statusId, value, negativeTtl, requestId);
+    if (CACHEABLE_FAILURES.has(outcome.reason)) {
+      await writeCache(statusId, value, negativeTtl, requestId);
+      remember(statusId, value, negativeTtl);
+    }
     return value;
   }
 
   return {
     /** The parsed post, or an AppError named after the content reason / upstream failure. */
     async extract(statusId: string, opts: { requestId?: string } = {}): Promise<ParsedTweet> {
+      const known = recall(statusId);
+      if (known) {
+        if (!known.ok) throw new AppError(known.reason);
+        return known.tweet;
+      }
       let pending = inFlight.get(statusId);
       if (!pending) {
         pending = load(statusId, opts.requestId).finally(() => inFlight.delete(statusId));

@@ -19,10 +19,12 @@ export function hourStart(ms: number): number {
 }
 
 /**
- * Usage per key per hour. The API's hot path only increments Redis counters (one pipelined
- * round trip); `flush()` copies them into PostgreSQL (usage_hours, absolute values, so a
- * repeated flush is harmless) on a timer, at shutdown, and before every read. Without Redis
- * (embedded quick start) requests are counted in PostgreSQL directly.
+ * Usage per key per hour. The request path only bumps in-process counters; `flushLocal()`
+ * (every second, from the composition root) adds them to Redis counters shared by every
+ * process, and `flush()` copies those into PostgreSQL (usage_hours, absolute values, so a
+ * repeated flush is harmless) on a timer, at shutdown, and before every read. A crash loses at
+ * most the last second of counts. Without Redis (embedded quick start) the local counters go
+ * straight to PostgreSQL.
  */
 export function createUsageService(deps: {
   prisma: PrismaClient;
@@ -35,39 +37,79 @@ export function createUsageService(deps: {
   const prefix = deps.keyPrefix ?? 'twdown:usage';
   const dirtySet = `${prefix}:dirty`;
   const counterKey = (keyId: string, hour: number) => `${prefix}:${keyId}:${hour}`;
+  let local = new Map<string, { keyId: string; userId: string; hour: number; requests: number; limited: number }>();
+  let usedKeys = new Set<string>();
+  const lastUsedWritten = new Map<string, number>(); // no-Redis mode throttle
 
-  function touchLastUsed(keyId: string): void {
-    deps.prisma.apiKey
-      .update({ where: { id: keyId }, data: { lastUsedAt: new Date(now()) } })
+  function touchLastUsed(keyIds: string[]): Promise<unknown> {
+    if (keyIds.length === 0) return Promise.resolve();
+    return deps.prisma.apiKey
+      .updateMany({ where: { id: { in: keyIds } }, data: { lastUsedAt: new Date(now()) } })
       .catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'could not update key last_used_at'));
   }
 
-  async function recordDirect(principal: KeyPrincipal, outcome: 'ok' | 'limited'): Promise<void> {
-    const hour = new Date(hourStart(now()));
-    const inc = outcome === 'ok' ? { requests: 1, rateLimited: 0 } : { requests: 1, rateLimited: 1 };
-    await deps.prisma.usageHour.upsert({
-      where: { keyId_hour: { keyId: principal.keyId, hour } },
-      create: { keyId: principal.keyId, userId: principal.userId, hour, ...inc },
-      update: { requests: { increment: inc.requests }, rateLimited: { increment: inc.rateLimited } },
-    });
+  /** Puts counts back after a failed flush, so an outage delays them instead of losing them. */
+  function restore(batch: Array<{ keyId: string; userId: string; hour: number; requests: number; limited: number }>): void {
+    for (const c of batch) {
+      const id = `${c.keyId}:${c.hour}`;
+      const cur = local.get(id);
+      if (cur) {
+        cur.requests += c.requests;
+        cur.limited += c.limited;
+      } else local.set(id, { ...c });
+    }
   }
 
-  async function recordRedis(redis: Redis, principal: KeyPrincipal, outcome: 'ok' | 'limited'): Promise<void> {
-    const hour = hourStart(now());
-    const key = counterKey(principal.keyId, hour);
-    const results = await redis
-      .multi()
-      .hincrby(key, 'requests', 1)
-      .hincrby(key, 'rate_limited', outcome === 'limited' ? 1 : 0)
-      .hsetnx(key, 'user', principal.userId)
-      .expire(key, COUNTER_TTL_SECONDS)
-      .sadd(dirtySet, `${principal.keyId}:${hour}`)
-      .set(`${prefix}:lastused:${principal.keyId}`, '1', 'EX', LAST_USED_THROTTLE_SECONDS, 'NX')
-      .exec();
-    if (results?.[5]?.[1] === 'OK') touchLastUsed(principal.keyId);
+  async function flushLocal(): Promise<void> {
+    if (local.size === 0) return;
+    const batch = [...local.values()];
+    const keys = [...usedKeys];
+    local = new Map();
+    usedKeys = new Set();
+    try {
+      await writeBatch(batch, keys);
+    } catch (err) {
+      restore(batch);
+      throw err;
+    }
+  }
+
+  async function writeBatch(
+    batch: Array<{ keyId: string; userId: string; hour: number; requests: number; limited: number }>,
+    keys: string[],
+  ): Promise<void> {
+    const redis = deps.redis;
+    if (!redis) {
+      for (const c of batch) {
+        await deps.prisma.usageHour.upsert({
+          where: { keyId_hour: { keyId: c.keyId, hour: new Date(c.hour) } },
+          create: { keyId: c.keyId, userId: c.userId, hour: new Date(c.hour), requests: c.requests, rateLimited: c.limited },
+          update: { requests: { increment: c.requests }, rateLimited: { increment: c.limited } },
+        });
+      }
+      const due = keys.filter((k) => now() - (lastUsedWritten.get(k) ?? 0) >= LAST_USED_THROTTLE_SECONDS * 1000);
+      for (const k of due) lastUsedWritten.set(k, now());
+      await touchLastUsed(due);
+      return;
+    }
+    const multi = redis.multi();
+    for (const c of batch) {
+      const key = counterKey(c.keyId, c.hour);
+      multi
+        .hincrby(key, 'requests', c.requests)
+        .hincrby(key, 'rate_limited', c.limited)
+        .hsetnx(key, 'user', c.userId)
+        .expire(key, COUNTER_TTL_SECONDS)
+        .sadd(dirtySet, `${c.keyId}:${c.hour}`);
+    }
+    for (const k of keys) multi.set(`${prefix}:lastused:${k}`, '1', 'EX', LAST_USED_THROTTLE_SECONDS, 'NX');
+    const results = await multi.exec();
+    const setResults = (results ?? []).slice(batch.length * 5);
+    await touchLastUsed(keys.filter((_, i) => setResults[i]?.[1] === 'OK'));
   }
 
   async function flush(): Promise<number> {
+    await flushLocal();
     const redis = deps.redis;
     if (!redis) return 0;
     let moved = 0;
@@ -102,11 +144,17 @@ export function createUsageService(deps: {
   }
 
   return {
-    /** Fire-and-forget from the request path; failures are logged, never surfaced to the caller. */
+    /** Request path: in-process counters only (no I/O). */
     record(principal: KeyPrincipal, outcome: 'ok' | 'limited'): void {
-      const work = deps.redis ? recordRedis(deps.redis, principal, outcome) : recordDirect(principal, outcome);
-      work.catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'usage not recorded'));
+      const hour = hourStart(now());
+      const id = `${principal.keyId}:${hour}`;
+      const c = local.get(id) ?? { keyId: principal.keyId, userId: principal.userId, hour, requests: 0, limited: 0 };
+      c.requests += 1;
+      if (outcome === 'limited') c.limited += 1;
+      local.set(id, c);
+      usedKeys.add(principal.keyId);
     },
+    flushLocal,
     flush,
     /** Hourly points for the last `hours` hours and daily points for the last `days` days. */
     async summary(filter: { userId: string; keyId?: string }, opts: { hours: number; days: number }) {
