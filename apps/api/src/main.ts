@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { issueDemoKey } from './demo';
-import { ConfigError, loadEnv } from './lib/config/env';
+import { ConfigError, loadDotEnv, loadEnv } from './lib/config/env';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
 import { migrateDatabase } from './lib/db/migrate';
 import { createLogger } from './lib/logger/logger';
@@ -13,6 +13,7 @@ const REPO_ROOT = path.resolve(__dirname, '../../..');
 async function main(): Promise<void> {
   let env;
   try {
+    loadDotEnv();
     env = loadEnv();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -84,7 +85,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000);
     force.unref();
+    // keep-alive sockets become idle as in-flight responses finish: close them as they do
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
+      clearInterval(reaper);
       await container.close();
       if (embedded) await embedded.stop();
       logger.info('bye');

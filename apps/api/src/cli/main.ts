@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ConfigError, loadEnv } from '../lib/config/env';
+import { ConfigError, loadDotEnv, loadEnv } from '../lib/config/env';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
 import { createRedis, waitForRedis } from '../lib/redis/redis';
@@ -11,6 +11,7 @@ import { CliError, USAGE, runCli } from './cli';
 async function main(): Promise<number> {
   let env;
   try {
+    loadDotEnv();
     env = loadEnv();
   } catch (err) {
     if (err instanceof ConfigError) {

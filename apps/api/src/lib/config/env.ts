@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 /** Empty strings in .env files mean "not set". */
@@ -88,4 +90,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   return Object.freeze(parsed.data);
+}
+
+/** Reads the repository's .env (if any) into process.env; variables already set win. */
+export function loadDotEnv(file = path.resolve(__dirname, '../../../../../.env')): void {
+  if (existsSync(file)) process.loadEnvFile(file);
 }
