@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { OPENAPI_FILE, renderOpenApi } from '../../apps/api/src/modules/docs/write-openapi';
 import { DEFAULT_MESSAGES, STATUS_BY_CODE } from '../../apps/api/src/lib/errors/app-error';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -67,5 +69,12 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(post.responses).sort()).toEqual(['200', '400', '401', '403', '422', '429', '500', '502', '503']);
     expect(res.body.components.schemas.TwitterRequest.properties.url.type).toBe('string');
     expect(res.body.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
+describe('docs/openapi.json', () => {
+  it('is exactly what the code generates (run `npm run docs:openapi` after changing the API)', () => {
+    const committed = readFileSync(OPENAPI_FILE, 'utf8');
+    expect(committed).toBe(renderOpenApi());
   });
 });
