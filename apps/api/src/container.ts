@@ -52,7 +52,7 @@ export async function createContainer(opts: ContainerOptions) {
     });
   }
   // X tokens and the extraction cache need a key-value store; without Redis an in-process one serves.
-  const xRedis: Redis = redis ?? (new IORedisMock() as unknown as Redis);
+  const xRedis: Redis = redis ?? new IORedisMock();
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));

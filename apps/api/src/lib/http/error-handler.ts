@@ -42,7 +42,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (!known) {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
     } else if (appErr.status >= 500) {
-      logger.warn({ err: { code: appErr.code, message: appErr.message, cause: String(appErr.cause ?? '') } }, 'request failed upstream');
+      const cause: unknown = appErr.cause ?? ''; // Error.cause is unknown; String() renders whatever it is
+      logger.warn({ err: { code: appErr.code, message: appErr.message, cause: String(cause) } }, 'request failed upstream');
     }
     if (res.headersSent) {
       res.end();

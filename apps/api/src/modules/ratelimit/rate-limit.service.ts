@@ -92,14 +92,14 @@ export function createRateLimitService(deps: {
         await Promise.all(
           results.map((r, i) => {
             const entry = limiters[i];
-            return r.ok && entry ? entry.limiter.reward(accountId, 1) : undefined;
+            return r.ok && entry ? entry.limiter.reward(accountId, 1) : Promise.resolve(undefined);
           }),
         );
       }
       return {
         allowed,
         windows: results.map((r, i) => {
-          const spec = deps.windows[i] as WindowSpec;
+          const spec = deps.windows[i];
           const state = toState(spec, r.res, r.ok);
           // the refund gave the point back to windows that admitted the request
           return !allowed && r.ok ? { ...state, remaining: Math.min(spec.limit, state.remaining + 1) } : state;

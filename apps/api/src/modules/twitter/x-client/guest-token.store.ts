@@ -87,7 +87,7 @@ export function createGuestTokenStore(deps: {
     } catch (err: unknown) {
       if (err instanceof UpstreamFailure) throw err;
       logger.warn({ err }, 'Redis unavailable for guest tokens; activating a process-local token');
-      return await activateLocally();
+      return activateLocally();
     }
   }
 
@@ -99,7 +99,7 @@ export function createGuestTokenStore(deps: {
     const deadline = clock.now() + waitTimeoutMs;
     for (;;) {
       const locked = await redis.set(lockKey, lockValue, 'PX', lockTtlMs, 'NX');
-      if (locked === 'OK') return await activateUnderLock(lockValue);
+      if (locked === 'OK') return activateUnderLock(lockValue);
       await sleep(pollIntervalMs);
       current = await redis.get(key);
       if (current) return remember(current);
@@ -116,7 +116,7 @@ export function createGuestTokenStore(deps: {
       pending ??= load().finally(() => {
         pending = undefined;
       });
-      return await pending;
+      return pending;
     },
 
     /** Stop using `token` (403/429/low remaining); later get() calls obtain a fresh one. */

@@ -18,8 +18,8 @@ export function shuffleCipherList(ciphers: string, random: () => number = Math.r
   for (let i = head.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const tmp = head[i];
-    head[i] = head[j] as string;
-    head[j] = tmp as string;
+    head[i] = head[j];
+    head[j] = tmp;
   }
   return [...head, ...entries.slice(SHUFFLED_PREFIX)].join(':');
 }
