@@ -73,7 +73,7 @@ describe('default limits (60/min, 1000/h, 10000/day)', () => {
     const procs: ApiProcess[] = await Promise.all([spawnApi(env), spawnApi(env), spawnApi(env)]);
     try {
       const statuses = await Promise.all(
-        Array.from({ length: 200 }, (_, i) => fire((procs[i % 3] as ApiProcess).url, key).then((r) => r.status)),
+        Array.from({ length: 200 }, (_, i) => fire(procs[i % 3].url, key).then((r) => r.status)),
       );
       expect(statuses.filter((s) => s !== 429)).toHaveLength(60);
     } finally {

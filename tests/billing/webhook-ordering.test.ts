@@ -81,7 +81,7 @@ describe('a randomized sequence of events', () => {
     for (let run = 0; run < RUNS; run++) {
       const seed = 20261121 + run;
       const rnd = prng(seed);
-      const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+      const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
       const { userId, customer } = await customerAccount(rig);
       const sub = makeSubscription(rig, customer, 'incomplete', { userId });
       const t = T0();

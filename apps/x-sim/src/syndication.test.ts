@@ -13,7 +13,7 @@ describe('GET /tweet-result (derived syndication)', () => {
   const bodyOf = async (id: string) => {
     const res = await syndication(id);
     expect(res.status).toBe(200);
-    return (await res.json()) as unknown;
+    return res.json();
   };
 
   it('computes the token exactly like the published test vectors', () => {
