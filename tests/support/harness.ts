@@ -14,6 +14,8 @@ export interface HarnessOptions {
   sim?: XSimOptions;
   /** null = run without Redis (embedded-mode behaviour); a URL = that Redis (e.g. an unreachable one) */
   redisUrl?: string | null;
+  /** Clock for keys, sessions, premium grace and billing (tests move time with it). */
+  now?: () => Date;
 }
 
 export interface Harness {
@@ -54,7 +56,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const keyPrefix = `twdown-test:${randomBytes(5).toString('hex')}`;
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const container = await createContainer({ env, logger, databaseUrl: db.url, redisUrl, keyPrefix });
+  const container = await createContainer({ env, logger, databaseUrl: db.url, redisUrl, keyPrefix, now: opts.now });
   const app = buildApp(container.deps);
   let server: Server | undefined;
   let counter = 0;
