@@ -16,6 +16,8 @@ export interface HarnessOptions {
   redisUrl?: string | null;
   /** Clock for keys, sessions, premium grace and billing (tests move time with it). */
   now?: () => Date;
+  /** Receives the app's JSON log lines (tests read what the logs contain). */
+  logLines?: string[];
 }
 
 export interface Harness {
@@ -55,7 +57,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...opts.env,
   });
   const keyPrefix = `twdown-test:${randomBytes(5).toString('hex')}`;
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const lines = opts.logLines;
+  const logger = lines
+    ? createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } })
+    : createLogger({ level: env.LOG_LEVEL });
   const container = await createContainer({ env, logger, databaseUrl: db.url, redisUrl, keyPrefix, now: opts.now });
   const app = buildApp(container.deps);
   let server: Server | undefined;
