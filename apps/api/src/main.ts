@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { issueDemoKey } from './demo';
-import { ConfigError, loadDotEnv, loadEnv } from './lib/config/env';
+import { loadEnvOrExit } from './lib/config/env';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
 import { migrateDatabase } from './lib/db/migrate';
 import { createLogger } from './lib/logger/logger';
@@ -11,17 +11,7 @@ import { createLogger } from './lib/logger/logger';
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 async function main(): Promise<void> {
-  let env;
-  try {
-    loadDotEnv();
-    env = loadEnv();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const env = loadEnvOrExit();
   const logger = createLogger({ level: env.LOG_LEVEL });
 
   let embedded: EmbeddedPostgres | null = null;

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ConfigError, loadDotEnv, loadEnv } from '../lib/config/env';
+import { loadEnvOrExit } from '../lib/config/env';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
 import { createRedis, waitForRedis } from '../lib/redis/redis';
@@ -9,17 +9,7 @@ import { createUsersRepository } from '../modules/users/users.repository';
 import { CliError, USAGE, runCli } from './cli';
 
 async function main(): Promise<number> {
-  let env;
-  try {
-    loadDotEnv();
-    env = loadEnv();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const env = loadEnvOrExit();
   if (!env.DATABASE_URL) {
     process.stderr.write('error: DATABASE_URL is not set; the operator CLI works on a real database.\n');
     return 1;

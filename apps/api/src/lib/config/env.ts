@@ -96,3 +96,20 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function loadDotEnv(file = path.resolve(__dirname, '../../../../../.env')): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
+
+/**
+ * Entry points' boot step: .env, then the schema. A bad configuration prints every problem,
+ * naming each variable, and exits 1 (never a stack trace).
+ */
+export function loadEnvOrExit(): Env {
+  try {
+    loadDotEnv();
+    return loadEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
