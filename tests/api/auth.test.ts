@@ -62,6 +62,8 @@ describe('POST /api/v1/twitter authentication', () => {
     expect((await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(PAST_AUTH)).status).toBe(400);
     expect((await request(h.app).post('/api/v1/twitter').set(bearer(rotated.key)).send(PAST_AUTH)).status).toBe(400);
     expect(rotated.previous.status).toBe('expiring');
+    // the old key already has a replacement: rotating it again is refused
+    await expect(h.container.keys.rotate(userId, keyId)).rejects.toMatchObject({ code: 'conflict' });
     await new Promise((r) => setTimeout(r, 1100));
     const res = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(PAST_AUTH);
     expectError(res, 401, 'Invalid API key', 'invalid_api_key');

@@ -35,7 +35,7 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.env.TRUST_PROXY);
   app.set('etag', false);
   app.use(requestId());
   app.use(requestLog(deps.logger));

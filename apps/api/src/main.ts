@@ -77,14 +77,21 @@ async function main(): Promise<void> {
     force.unref();
     // keep-alive sockets become idle as in-flight responses finish: close them as they do
     const reaper = setInterval(() => server.closeIdleConnections(), 100);
-    // server.close() ignores its callback's result; the promise is deliberately not awaited
-    server.close(() => void (async () => {
+    const finish = async () => {
       clearInterval(reaper);
       await container.close();
       if (embedded) await embedded.stop();
       logger.info('bye');
-      process.exit(0);
-    })());
+    };
+    server.close(() => {
+      finish().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'error while closing connections');
+          process.exit(1);
+        },
+      );
+    });
     server.closeIdleConnections();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

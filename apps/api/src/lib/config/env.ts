@@ -27,6 +27,15 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().default('0.0.0.0'),
+  /**
+   * Which proxies to trust for the client IP and https (Express "trust proxy"): "loopback"
+   * (default), a hop count ("1"), "true", or a comma-separated list of addresses/CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   /** Public base URL of this server, used in redirects from Stripe and in the docs' examples. */
   PUBLIC_BASE_URL: optionalString.pipe(url('PUBLIC_BASE_URL').optional()),
   DATABASE_URL: optionalString.pipe(url('DATABASE_URL').optional()),

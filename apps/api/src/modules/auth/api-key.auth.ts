@@ -27,6 +27,7 @@ export function createKeyResolver(deps: {
     const hash = hashApiKey(key);
     let principal = deps.cache.get(hash);
     if (principal === undefined) {
+      const generation = deps.cache.generation();
       const row = await deps.prisma.apiKey.findUnique({
         where: { hash },
         include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true } } } } },
@@ -40,7 +41,7 @@ export function createKeyResolver(deps: {
               expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
             }
           : null;
-      deps.cache.set(hash, principal);
+      deps.cache.set(hash, principal, generation);
     }
     if (principal && principal.expiresAt !== null && principal.expiresAt <= now().getTime()) return null;
     return principal;
@@ -77,11 +78,5 @@ export function apiKeyAuth(resolve: KeyResolver): RequestHandler {
       req.principal = user;
       next();
     })(req, res, next);
-  };
-}
-
-export function requirePremium(): RequestHandler {
-  return (req, _res, next) => {
-    next(req.principal?.premium ? undefined : new AppError('not_premium'));
   };
 }

@@ -11,9 +11,11 @@ export interface KeyPrincipal {
 }
 
 interface Entry {
-  principal: KeyPrincipal | null; // null = unknown or revoked key (negative cache)
+  principal: KeyPrincipal;
   storedAt: number;
 }
+
+const MAX_UNKNOWN = 10_000;
 
 const CHANNEL = 'twdown:auth:invalidate';
 
@@ -31,15 +33,26 @@ export function createAuthCache(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  const unknown = new Map<string, number>(); // hash → when it was found not to exist
   let subscriber: Redis | null = null;
   const pending = new Set<Promise<unknown>>();
+  // Bumped by every invalidation: a database read that started before an invalidation must not
+  // put its (now stale) answer in the cache.
+  let generation = 0;
 
   function applyInvalidation(message: string): void {
+    generation++;
     const [kind, id] = message.split(':', 2);
-    if (kind === 'all') entries.clear();
-    for (const [hash, entry] of entries) {
-      if (kind === 'key' && hash === id) entries.delete(hash);
-      if (kind === 'user' && entry.principal?.userId === id) entries.delete(hash);
+    if (kind === 'all') {
+      entries.clear();
+      unknown.clear();
+    }
+    if (kind === 'key' && id) {
+      entries.delete(id);
+      unknown.delete(id);
+    }
+    if (kind === 'user') {
+      for (const [hash, entry] of entries) if (entry.principal.userId === id) entries.delete(hash);
     }
   }
 
@@ -57,6 +70,11 @@ export function createAuthCache(deps: {
 
   return {
     get(hash: string): KeyPrincipal | null | undefined {
+      const missAt = unknown.get(hash);
+      if (missAt !== undefined) {
+        if (now() - missAt <= deps.ttlMs) return null;
+        unknown.delete(hash);
+      }
       const entry = entries.get(hash);
       if (!entry) return undefined;
       if (now() - entry.storedAt > deps.ttlMs) {
@@ -65,10 +83,23 @@ export function createAuthCache(deps: {
       }
       return entry.principal;
     },
-    set(hash: string, principal: KeyPrincipal | null): void {
-      if (deps.ttlMs <= 0) return;
-      if (entries.size > 50_000) entries.clear(); // bound memory under key-guessing floods
-      entries.set(hash, { principal, storedAt: now() });
+    /** Read before looking a key up; pass to set() so a lookup raced by a change is not cached. */
+    generation(): number {
+      return generation;
+    },
+    set(hash: string, principal: KeyPrincipal | null, readAtGeneration: number): void {
+      if (deps.ttlMs <= 0 || readAtGeneration !== generation) return;
+      if (principal) {
+        entries.set(hash, { principal, storedAt: now() });
+        return;
+      }
+      // Unknown keys live in their own bounded map (oldest evicted first), so a flood of made-up
+      // keys can neither grow memory nor push real keys out of the cache.
+      if (unknown.size >= MAX_UNKNOWN) {
+        const oldest = unknown.keys().next();
+        if (!oldest.done) unknown.delete(oldest.value);
+      }
+      unknown.set(hash, now());
     },
     /** A key was created, revoked, rotated or deleted. */
     keyChanged(hash: string): void {
@@ -87,7 +118,7 @@ export function createAuthCache(deps: {
       sub.on('error', () => undefined); // the main connection already logs Redis errors
       sub.on('message', (_channel: string, message: string) => applyInvalidation(message));
       // After a reconnect we may have missed messages: drop everything.
-      sub.on('ready', () => entries.clear());
+      sub.on('ready', () => applyInvalidation('all:'));
       const subscribed = sub.subscribe(CHANNEL).catch((err: unknown) => {
         deps.logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed');
       });

@@ -9,6 +9,7 @@ export const TWITTER_ERROR_CODES: ErrorCode[] = [
   'unsupported_media_type',
   'invalid_json',
   'payload_too_large',
+  'bad_request',
   'url_required',
   'invalid_url',
   'unsupported_url',

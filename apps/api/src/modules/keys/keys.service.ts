@@ -110,7 +110,8 @@ export function createKeyService(deps: {
     /** New key now; the old one keeps working for the grace period, then stops. */
     async rotate(userId: string, keyId: string): Promise<{ key: string; view: KeyView; previous: KeyView }> {
       const old = await ownedKey(userId, keyId);
-      if (old.revokedAt || (old.expiresAt && old.expiresAt <= now())) {
+      // a key already in its rotation grace period has a replacement: rotate that one instead
+      if (old.revokedAt || old.expiresAt) {
         throw new AppError('conflict', 'Only an active key can be rotated');
       }
       const key = generateApiKey();

@@ -21,7 +21,6 @@ const CACHEABLE_FAILURES: ReadonlySet<UnavailableReason> = new Set([
   'protected_account',
   'suspended_account',
   'age_restricted',
-  'no_video',
 ]);
 
 const MEMORY_TTL_MS = 30_000;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The public contract of POST /api/v1/twitter. These schemas validate the request, are used by
- * the tests to validate every response, and generate GET /twitter and /openapi.json, so the
- * documentation cannot drift from the code.
+ * The public contract of POST /api/v1/twitter. These schemas generate GET /twitter and
+ * /openapi.json, and the tests validate every response against them, so the documentation
+ * cannot drift from what the code sends. The request's `url` is checked by parseTweetUrl
+ * (parse/tweet-url.ts), which enforces the same bounds and maps each failure to its own message.
  */
 export const twitterRequestSchema = z
   .object({

@@ -78,7 +78,6 @@ export type UnavailableReason =
   | 'protected_account'
   | 'suspended_account'
   | 'age_restricted'
-  | 'no_video'
   | 'upstream_bad_response';
 
 export type ParseOutcome =

@@ -14,6 +14,15 @@ export interface UsagePoint {
   rate_limited: number;
 }
 
+/** Requests of one key in one hour, counted in-process since the last flush. */
+interface Counter {
+  keyId: string;
+  userId: string;
+  hour: number;
+  requests: number;
+  limited: number;
+}
+
 export function hourStart(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
@@ -37,7 +46,7 @@ export function createUsageService(deps: {
   const prefix = deps.keyPrefix ?? 'twdown:usage';
   const dirtySet = `${prefix}:dirty`;
   const counterKey = (keyId: string, hour: number) => `${prefix}:${keyId}:${hour}`;
-  let local = new Map<string, { keyId: string; userId: string; hour: number; requests: number; limited: number }>();
+  let local = new Map<string, Counter>();
   let usedKeys = new Set<string>();
   const lastUsedWritten = new Map<string, number>(); // no-Redis mode throttle
 
@@ -49,7 +58,7 @@ export function createUsageService(deps: {
   }
 
   /** Puts counts back after a failed flush, so an outage delays them instead of losing them. */
-  function restore(batch: Array<{ keyId: string; userId: string; hour: number; requests: number; limited: number }>): void {
+  function restore(batch: Counter[]): void {
     for (const c of batch) {
       const id = `${c.keyId}:${c.hour}`;
       const cur = local.get(id);
@@ -74,19 +83,19 @@ export function createUsageService(deps: {
     }
   }
 
-  async function writeBatch(
-    batch: Array<{ keyId: string; userId: string; hour: number; requests: number; limited: number }>,
-    keys: string[],
-  ): Promise<void> {
+  async function writeBatch(batch: Counter[], keys: string[]): Promise<void> {
     const redis = deps.redis;
     if (!redis) {
-      for (const c of batch) {
-        await deps.prisma.usageHour.upsert({
-          where: { keyId_hour: { keyId: c.keyId, hour: new Date(c.hour) } },
-          create: { keyId: c.keyId, userId: c.userId, hour: new Date(c.hour), requests: c.requests, rateLimited: c.limited },
-          update: { requests: { increment: c.requests }, rateLimited: { increment: c.limited } },
-        });
-      }
+      // one transaction: a failure restores the whole batch without double counting part of it
+      await deps.prisma.$transaction(
+        batch.map((c) =>
+          deps.prisma.usageHour.upsert({
+            where: { keyId_hour: { keyId: c.keyId, hour: new Date(c.hour) } },
+            create: { keyId: c.keyId, userId: c.userId, hour: new Date(c.hour), requests: c.requests, rateLimited: c.limited },
+            update: { requests: { increment: c.requests }, rateLimited: { increment: c.limited } },
+          }),
+        ),
+      );
       const due = keys.filter((k) => now() - (lastUsedWritten.get(k) ?? 0) >= LAST_USED_THROTTLE_SECONDS * 1000);
       for (const k of due) lastUsedWritten.set(k, now());
       await touchLastUsed(due);
@@ -108,7 +117,20 @@ export function createUsageService(deps: {
     await touchLastUsed(keys.filter((_, i) => setResults[i]?.[1] === 'OK'));
   }
 
-  async function flush(): Promise<number> {
+  /**
+   * Counters are absolute and only grow, so the copy keeps the larger value: two flushes racing
+   * (in one process or several) can never write an older figure over a newer one.
+   */
+  async function copyHour(keyId: string, userId: string, hour: number, requests: number, rateLimited: number): Promise<void> {
+    await deps.prisma.$executeRaw`
+      INSERT INTO usage_hours (key_id, user_id, hour, requests, rate_limited)
+      VALUES (${keyId}::uuid, ${userId}::uuid, ${new Date(hour)}, ${requests}, ${rateLimited})
+      ON CONFLICT (key_id, hour) DO UPDATE SET
+        requests = GREATEST(usage_hours.requests, EXCLUDED.requests),
+        rate_limited = GREATEST(usage_hours.rate_limited, EXCLUDED.rate_limited)`;
+  }
+
+  async function flushToDatabase(): Promise<number> {
     await flushLocal();
     const redis = deps.redis;
     if (!redis) return 0;
@@ -116,31 +138,30 @@ export function createUsageService(deps: {
     for (;;) {
       const members = await redis.spop(dirtySet, 200);
       if (members.length === 0) return moved;
-      for (const member of members) {
-        const [keyId, hourText] = member.split(':');
+      for (let i = 0; i < members.length; i++) {
+        const [keyId, hourText] = (members[i] ?? '').split(':');
         if (!keyId || !hourText) continue;
-        const hour = Number(hourText);
-        const h = await redis.hgetall(counterKey(keyId, hour));
-        if (!h.user) continue;
-        const requests = Number(h.requests ?? 0);
-        const rateLimited = Number(h.rate_limited ?? 0);
         try {
-          await deps.prisma.usageHour.upsert({
-            where: { keyId_hour: { keyId, hour: new Date(hour) } },
-            create: { keyId, userId: h.user, hour: new Date(hour), requests, rateLimited },
-            update: { requests, rateLimited },
-          });
+          const h = await redis.hgetall(counterKey(keyId, Number(hourText)));
+          if (!h.user) continue; // expired counters: nothing left to copy
+          await copyHour(keyId, h.user, Number(hourText), Number(h.requests ?? 0), Number(h.rate_limited ?? 0));
           moved++;
         } catch (err) {
-          // the key row may have been deleted meanwhile; put it back only if the key still exists
-          const exists = await deps.prisma.apiKey.count({ where: { id: keyId } });
-          if (exists) {
-            await redis.sadd(dirtySet, member);
-            throw err;
-          }
+          // put back everything not copied yet; the next flush retries it
+          await redis.sadd(dirtySet, ...members.slice(i)).catch(() => undefined);
+          throw err;
         }
       }
     }
+  }
+
+  // one flush at a time per process; callers arriving meanwhile share it
+  let flushing: Promise<number> | null = null;
+  function flush(): Promise<number> {
+    flushing ??= flushToDatabase().finally(() => {
+      flushing = null;
+    });
+    return flushing;
   }
 
   return {
