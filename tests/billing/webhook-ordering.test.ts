@@ -25,6 +25,18 @@ describe('events out of order', () => {
     expect(await isPremiumNow(rig, userId)).toBe(true);
   });
 
+  it('when two events of the same second arrive in reverse order, then Stripe\'s live state decides', async () => {
+    // at checkout Stripe sends subscription.created (incomplete) and .updated (active) within one
+    // second; `created` has one-second resolution, so the order cannot be told from timestamps
+    const { userId, customer } = await customerAccount(rig);
+    const sub = makeSubscription(rig, customer, 'active', { userId });
+    const t = T0();
+    expect((await postEvent(rig, rig.stripe.buildEvent('customer.subscription.updated', sub, t))).body.data.outcome).toBe('applied');
+    await postEvent(rig, rig.stripe.buildEvent('customer.subscription.created', { ...sub, status: 'incomplete' }, t));
+    expect(await storedStatus(rig, sub.id)).toBe('active');
+    expect(await isPremiumNow(rig, userId)).toBe(true);
+  });
+
   it('when an older event arrives after a newer one, then it is ignored', async () => {
     const { userId, customer } = await customerAccount(rig);
     const sub = makeSubscription(rig, customer, 'canceled');

@@ -53,24 +53,33 @@ export function createBillingRepository(prisma: PrismaClient) {
       eventAt: Date;
       state: SubscriptionState | null;
       userIdHints?: Array<string | null | undefined>;
+      /**
+       * Stripe's `created` has one-second resolution: two events of the same second can arrive in
+       * either order. On such a tie with a different status, this asks Stripe for the live state.
+       */
+      resolveTie?: (subscriptionId: string) => Promise<SubscriptionState | null>;
     }): Promise<{ outcome: ApplyOutcome; userId: string | null }> {
       try {
         return await prisma.$transaction(async (tx) => {
           await tx.stripeEvent.create({ data: { id: input.eventId, type: input.eventType } }).catch((err: unknown) => {
             throw (err as { code?: string }).code === 'P2002' ? new DuplicateEvent(input.eventId) : err;
           });
-          const state = input.state;
-          if (!state) return { outcome: 'applied' as const, userId: null };
+          const incoming = input.state;
+          if (!incoming) return { outcome: 'applied' as const, userId: null };
           // serialise concurrent events for the same subscription (the row may not exist yet)
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sub:${state.id}`}))`;
-          const userId = await linkUser(tx, state, input.userIdHints ?? []);
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sub:${incoming.id}`}))`;
+          const userId = await linkUser(tx, incoming, input.userIdHints ?? []);
           if (!userId) return { outcome: 'unlinked' as const, userId: null };
-          if (state.customerId && !(await tx.user.findUnique({ where: { stripeCustomerId: state.customerId }, select: { id: true } }))) {
+          if (incoming.customerId && !(await tx.user.findUnique({ where: { stripeCustomerId: incoming.customerId }, select: { id: true } }))) {
             // an account paying through a customer we did not create (e.g. made in Stripe's dashboard)
-            await tx.user.updateMany({ where: { id: userId, stripeCustomerId: null }, data: { stripeCustomerId: state.customerId } });
+            await tx.user.updateMany({ where: { id: userId, stripeCustomerId: null }, data: { stripeCustomerId: incoming.customerId } });
           }
-          const current = await tx.subscription.findUnique({ where: { id: state.id } });
+          const current = await tx.subscription.findUnique({ where: { id: incoming.id } });
           if (current && current.stripeEventAt > input.eventAt) return { outcome: 'stale' as const, userId };
+          let state = incoming;
+          if (current && current.stripeEventAt.getTime() === input.eventAt.getTime() && current.status !== state.status && input.resolveTie) {
+            state = (await input.resolveTie(state.id)) ?? state;
+          }
           const pastDueSince =
             state.status !== 'past_due' ? null : current?.status === 'past_due' && current.pastDueSince ? current.pastDueSince : input.eventAt;
           const data = {

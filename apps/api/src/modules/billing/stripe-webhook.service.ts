@@ -110,6 +110,10 @@ export function createStripeWebhookService(deps: {
         eventAt: new Date(event.created * 1000),
         state: found?.state ?? null,
         userIdHints: found?.hints,
+        resolveTie: async (id) => {
+          const live = await fetchSubscription(id);
+          return live ? subscriptionState(live) : null;
+        },
       });
       if (outcome === 'unlinked') {
         deps.logger.warn({ eventId: event.id, type: event.type, subscription: found?.state.id }, 'Stripe subscription matches no account; ignored');
