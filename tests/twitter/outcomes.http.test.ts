@@ -107,3 +107,27 @@ describe('upstream faults', () => {
     expect((h.sim.stats().graphqlCallsByTweetId['1671753569412820992'] ?? 0) - before).toBe(1);
   });
 });
+
+describe('the extraction deadline', () => {
+  let slow: Harness;
+  beforeAll(async () => {
+    // per-attempt timeouts alone would allow 5 s × 3 attempts × 2 endpoints here
+    slow = await startHarness({ env: { X_BODY_TIMEOUT_MS: '5000', X_MAX_RETRIES: '2', X_REQUEST_DEADLINE_MS: '700' } });
+  });
+  afterAll(async () => {
+    await slow.close();
+  });
+
+  it('when X stalls, then the caller gets 503 + Retry-After once the deadline passes, not after every retry', async () => {
+    const { key: k } = await slow.createKey();
+    slow.sim.faults.hang(20, 'all');
+    const started = Date.now();
+    const res = await request(slow.app).post('/api/v1/twitter').set(bearer(k)).send({ url: 'https://x.com/a/status/1841206275088290279' });
+    const elapsed = Date.now() - started;
+    slow.sim.faults.clear();
+    expect(res.status).toBe(503);
+    expect(res.body.error.type).toBe('upstream_unavailable');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(elapsed).toBeLessThan(5_000); // one attempt's own timeout; the deadline is 0.7 s
+  });
+});

@@ -79,6 +79,7 @@ export async function createContainer(opts: ContainerOptions) {
       connectTimeoutMs: env.X_CONNECT_TIMEOUT_MS,
       bodyTimeoutMs: env.X_BODY_TIMEOUT_MS,
       maxRetries: env.X_MAX_RETRIES,
+      deadlineMs: env.X_REQUEST_DEADLINE_MS,
       guestTokenTtlSeconds: env.X_GUEST_TOKEN_TTL_SECONDS,
       keyPrefix: `${prefix}:`,
       breaker: {

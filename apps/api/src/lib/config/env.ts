@@ -50,6 +50,8 @@ export const envSchema = z.object({
   X_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
   X_BODY_TIMEOUT_MS: positiveInt.default(8000),
   X_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Upper bound of one extraction across all upstream attempts and the fallback, ms. */
+  X_REQUEST_DEADLINE_MS: positiveInt.default(12_000),
   X_GUEST_TOKEN_TTL_SECONDS: positiveInt.default(3 * 60 * 60),
   /** Circuit breaker: this many upstream failures within the window open it for the cool-down. */
   X_BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),

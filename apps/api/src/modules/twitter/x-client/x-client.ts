@@ -31,6 +31,11 @@ export interface XClientConfig {
   defaultRetryAfterSeconds?: number;
   retryBaseDelayMs?: number;
   maxBodyBytes?: number;
+  /**
+   * Upper bound for one fetchTweet (all attempts, GraphQL and syndication). Past it the caller
+   * gets 503 at once and the breaker counts a failure, so a stalled X cannot pile requests up.
+   */
+  deadlineMs?: number;
   /** Shuffle TLS ciphers against X's fingerprint block (default true). */
   shuffleTlsCiphers?: boolean;
 }
@@ -112,7 +117,7 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
         throw new AppError('upstream_unavailable', undefined, { retryAfter, details: { circuit: 'open' } });
       }
       try {
-        const outcome = await resolve(statusId, requestId);
+        const outcome = await withDeadline(resolve(statusId, requestId), config.deadlineMs ?? 12_000);
         if (!outcome.ok && outcome.reason === 'upstream_bad_response') breaker.failure(permit.trial);
         else breaker.success(permit.trial);
         return outcome;
@@ -137,6 +142,16 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
       await upstream.close();
     },
   };
+}
+
+/** Rejects with an UpstreamFailure after `ms`; a late result or error of `work` is dropped. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamFailure('unavailable', `no answer within ${ms} ms`, undefined)), ms);
+  });
+  work.catch(() => undefined); // the race below reports the outcome; a late rejection must not go unhandled
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function describe(a: Attempt): string {
