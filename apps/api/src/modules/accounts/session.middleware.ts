@@ -35,6 +35,13 @@ export function clearSessionCookie(req: Request, res: Response, env: CookieEnv):
   res.clearCookie(SESSION_COOKIE, cookieOptions(req, env));
 }
 
+/** The logged-in user's id, for handlers behind requireSession(). */
+export function sessionUserId(req: Request): string {
+  const userId = req.dashboardSession?.userId;
+  if (!userId) throw new AppError('unauthenticated');
+  return userId;
+}
+
 /** 401 unauthenticated unless the cookie names a live session. */
 export function requireSession(sessions: SessionService): RequestHandler {
   return async (req, _res, next) => {

@@ -1,7 +1,7 @@
 import express, { type Express, type Request, type Router } from 'express';
 import type { Env } from '../../lib/config/env';
-import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
+import { sessionUserId } from '../accounts/session.middleware';
 import type { BillingService } from './billing.service';
 import type { StripeWebhookService } from './stripe-webhook.service';
 
@@ -15,14 +15,10 @@ export function publicBase(req: Request, env: Pick<Env, 'PUBLIC_BASE_URL'>): str
 /** POST /billing/checkout and /billing/portal on the (session + CSRF protected) dashboard router. */
 export function registerBillingRoutes(router: Router, deps: { env: Env; billing: BillingService }): void {
   router.post('/billing/checkout', async (req, res) => {
-    const userId = req.dashboardSession?.userId;
-    if (!userId) throw new AppError('unauthenticated');
-    sendOk(res, await deps.billing.checkout(userId, publicBase(req, deps.env)));
+    sendOk(res, await deps.billing.checkout(sessionUserId(req), publicBase(req, deps.env)));
   });
   router.post('/billing/portal', async (req, res) => {
-    const userId = req.dashboardSession?.userId;
-    if (!userId) throw new AppError('unauthenticated');
-    sendOk(res, await deps.billing.portal(userId, publicBase(req, deps.env)));
+    sendOk(res, await deps.billing.portal(sessionUserId(req), publicBase(req, deps.env)));
   });
 }
 

@@ -2,13 +2,8 @@ import type { Request, Router } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
 import type { KeyService } from '../keys/keys.service';
+import { sessionUserId } from '../accounts/session.middleware';
 import { createKeySchema, keyIdSchema, renameKeySchema, type CreatedKeyData, type KeysData, type RotatedKeyData } from './dashboard.schemas';
-
-function userOf(req: Request): string {
-  const userId = req.dashboardSession?.userId;
-  if (!userId) throw new AppError('unauthenticated');
-  return userId;
-}
 
 function keyIdOf(req: Request): string {
   const parsed = keyIdSchema.safeParse(req.params.id);
@@ -19,27 +14,27 @@ function keyIdOf(req: Request): string {
 /** The account's API keys, through KeyService (which pushes every change to the API's auth cache). */
 export function registerDashboardKeyRoutes(router: Router, deps: { keys: KeyService }): void {
   router.get('/keys', async (req, res) => {
-    const data: KeysData = { keys: await deps.keys.list(userOf(req)) };
+    const data: KeysData = { keys: await deps.keys.list(sessionUserId(req)) };
     sendOk(res, data);
   });
   router.post('/keys', async (req, res) => {
     const body = createKeySchema.parse(req.body);
-    const data: CreatedKeyData = await deps.keys.create(userOf(req), body?.name);
+    const data: CreatedKeyData = await deps.keys.create(sessionUserId(req), body?.name);
     sendOk(res, data, 201);
   });
   router.patch('/keys/:id', async (req, res) => {
     const { name } = renameKeySchema.parse(req.body);
-    sendOk(res, { view: await deps.keys.rename(userOf(req), keyIdOf(req), name) });
+    sendOk(res, { view: await deps.keys.rename(sessionUserId(req), keyIdOf(req), name) });
   });
   router.post('/keys/:id/revoke', async (req, res) => {
-    sendOk(res, { view: await deps.keys.revoke(userOf(req), keyIdOf(req)) });
+    sendOk(res, { view: await deps.keys.revoke(sessionUserId(req), keyIdOf(req)) });
   });
   router.post('/keys/:id/rotate', async (req, res) => {
-    const data: RotatedKeyData = await deps.keys.rotate(userOf(req), keyIdOf(req));
+    const data: RotatedKeyData = await deps.keys.rotate(sessionUserId(req), keyIdOf(req));
     sendOk(res, data);
   });
   router.delete('/keys/:id', async (req, res) => {
-    await deps.keys.remove(userOf(req), keyIdOf(req));
+    await deps.keys.remove(sessionUserId(req), keyIdOf(req));
     sendOk(res, { deleted: true });
   });
 }

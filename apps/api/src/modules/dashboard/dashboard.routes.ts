@@ -6,7 +6,7 @@ import { sendOk } from '../../lib/http/envelope';
 import { jsonBody } from '../../lib/http/json-body';
 import { registerAccountRoutes } from '../accounts/accounts.routes';
 import type { AccountService } from '../accounts/accounts.service';
-import { csrfGuard, originGuard, requireSession } from '../accounts/session.middleware';
+import { csrfGuard, originGuard, requireSession, sessionUserId } from '../accounts/session.middleware';
 import type { SessionService } from '../accounts/sessions.service';
 import { registerBillingRoutes, registerStripeWebhook } from '../billing/billing.routes';
 import type { BillingService } from '../billing/billing.service';
@@ -66,8 +66,7 @@ export function registerDashboard(app: Express, deps: DashboardDeps): void {
     sendOk(res, data);
   });
   authed.get('/usage', async (req, res) => {
-    const userId = req.dashboardSession?.userId;
-    if (!userId) throw new AppError('unauthenticated');
+    const userId = sessionUserId(req);
     const [windows, summary] = await Promise.all([
       deps.limits.peek(userId),
       deps.usage.summary({ userId }, { hours: 24, days: 30 }),
