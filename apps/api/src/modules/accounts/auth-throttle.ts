@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../lib/errors/app-error';
 import type { Redis } from '../../lib/redis/redis';
 import { normalizeEmail } from '../users/users.repository';
+import { consumeOne, createInsuredLimiter } from '../ratelimit/limiter';
 
 /**
  * Brute-force brake for sign-up and login: every attempt counts against the client IP and the
@@ -16,26 +17,17 @@ export function createAuthThrottle(deps: {
   perEmail: number;
   perIp: number;
 }) {
-  const make = (name: string, points: number): RateLimiterAbstract => {
-    const opts = { points, duration: deps.windowSeconds, keyPrefix: `${deps.keyPrefix}:${name}` };
-    const memory = new RateLimiterMemory(opts);
-    return deps.redis
-      ? new RateLimiterRedis({ ...opts, storeClient: deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-      : memory;
-  };
+  const make = (name: string, points: number): RateLimiterAbstract =>
+    createInsuredLimiter(deps.redis, { points, duration: deps.windowSeconds, keyPrefix: `${deps.keyPrefix}:${name}` });
   const byEmail = make('email', deps.perEmail);
   const byIp = make('ip', deps.perIp);
   // emails are personal data: the counter key is a hash
   const emailKey = (email: string) => createHash('sha256').update(normalizeEmail(email)).digest('hex').slice(0, 32);
 
+  /** Seconds to wait, 0 when the attempt is allowed. */
   async function take(limiter: RateLimiterAbstract, key: string): Promise<number> {
-    try {
-      await limiter.consume(key, 1);
-      return 0;
-    } catch (rejection: unknown) {
-      if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw rejection;
-    }
+    const { ok, res } = await consumeOne(limiter, key);
+    return ok ? 0 : Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   }
 
   return {

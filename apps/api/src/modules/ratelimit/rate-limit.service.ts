@@ -1,10 +1,6 @@
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from '../../lib/redis/redis';
+import { consumeOne, createInsuredLimiter } from './limiter';
 
 export interface WindowSpec {
   name: 'minute' | 'hour' | 'day';
@@ -51,14 +47,10 @@ export function createRateLimitService(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const prefix = deps.keyPrefix ?? 'twdown:rl';
-  const limiters: Array<{ spec: WindowSpec; limiter: RateLimiterAbstract }> = deps.windows.map((spec) => {
-    const opts = { points: spec.limit, duration: spec.seconds, keyPrefix: `${prefix}:${spec.name}` };
-    const memory = new RateLimiterMemory(opts);
-    const limiter = deps.redis
-      ? new RateLimiterRedis({ ...opts, storeClient: deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-      : memory;
-    return { spec, limiter };
-  });
+  const limiters: Array<{ spec: WindowSpec; limiter: RateLimiterAbstract }> = deps.windows.map((spec) => ({
+    spec,
+    limiter: createInsuredLimiter(deps.redis, { points: spec.limit, duration: spec.seconds, keyPrefix: `${prefix}:${spec.name}` }),
+  }));
 
   function toState(spec: WindowSpec, res: RateLimiterRes | null, allowed: boolean): WindowState {
     const consumed = res?.consumedPoints ?? 0;
@@ -73,20 +65,11 @@ export function createRateLimitService(deps: {
     };
   }
 
-  async function settle(p: Promise<RateLimiterRes>): Promise<{ ok: boolean; res: RateLimiterRes }> {
-    try {
-      return { ok: true, res: await p };
-    } catch (rejection: unknown) {
-      if (rejection instanceof RateLimiterRes) return { ok: false, res: rejection };
-      throw rejection; // a store error with no insurance: a real bug, surfaces as 500
-    }
-  }
-
   return {
     windows: deps.windows,
     /** Counts one request against every window; a refused request is refunded to the others. */
     async consume(accountId: string): Promise<RateDecision> {
-      const results = await Promise.all(limiters.map(({ limiter }) => settle(limiter.consume(accountId, 1))));
+      const results = await Promise.all(limiters.map(({ limiter }) => consumeOne(limiter, accountId)));
       const allowed = results.every((r) => r.ok);
       if (!allowed) {
         await Promise.all(
