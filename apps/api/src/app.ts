@@ -17,6 +17,8 @@ import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import { AppError } from './lib/errors/app-error';
+import { errorStyleForApi } from './lib/http/envelope';
+import type { MediaFeature } from './modules/media/media.feature';
 
 export interface AppDeps {
   env: Env;
@@ -28,6 +30,8 @@ export interface AppDeps {
   usage: UsageService;
   extractor: Extractor;
   isShuttingDown: () => boolean;
+  /** /download, /convert (both families) and /media download links */
+  media?: MediaFeature;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
 }
@@ -51,7 +55,8 @@ export function buildApp(deps: AppDeps): Express {
     await rateLimitStanding({ limits: deps.limits })(req, res, () => undefined);
     next(new AppError('not_premium'));
   };
-  const protect = [auth, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protectWith = (authenticate: RequestHandler) => [authenticate, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protect = protectWith(auth);
 
   const baseUrl = deps.env.PUBLIC_BASE_URL ?? `http://localhost:${deps.env.PORT}`;
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
@@ -62,7 +67,11 @@ export function buildApp(deps: AppDeps): Express {
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 
+  const compat = Router(); // Facebo/Soundc-compatible family under /api
+  deps.media?.register({ compat, v1: api, protectCompat: protectWith(apiKeyAuth(deps.resolveKey, { rawKey: true })), protectV1: protect });
+  app.use('/api', errorStyleForApi());
   app.use('/api/v1', api);
+  app.use('/api', compat);
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

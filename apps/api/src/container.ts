@@ -20,6 +20,8 @@ import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
+import { createCreditsService } from './modules/credits/credits.service';
+import { createMediaFeature } from './modules/media/media.feature';
 
 export interface ContainerOptions {
   env: Env;
@@ -125,6 +127,9 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
   });
 
+  const credits = createCreditsService({ prisma });
+  const media = createMediaFeature({ env, logger, redis, extractor, credits, keyPrefix: prefix });
+
   let shuttingDown = false;
   const localFlushTimer = setInterval(() => {
     usage.flushLocal().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage counters not flushed'));
@@ -145,6 +150,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     extractor,
     isShuttingDown: () => shuttingDown,
+    media,
     plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
   };
 
@@ -162,6 +168,8 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     xClient,
+    credits,
+    media,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -171,6 +179,7 @@ export async function createContainer(opts: ContainerOptions) {
       clearInterval(localFlushTimer);
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await xClient.close();
+      await media.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       if (!opts.redisUrl) xRedis.disconnect();

@@ -41,6 +41,10 @@ export const SYNTHETIC_IDS = {
   ageRestrictedTombstone: '992005',
   visibilityWrappedVideo: '992006',
   sensitiveNoMedia: '992007',
+  /** 40 s video in two renditions (1280x720, 640x360), empty caption. */
+  convertTwoRenditions: '993001',
+  /** a photo, a 40 s 640x360 video and a GIF, in that order */
+  convertPhotoVideoGif: '993002',
 } as const;
 
 export function createXSim(options: XSimOptions = {}) {

@@ -14,6 +14,8 @@ declare module 'express-serve-static-core' {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+// Facebo/Soundc clients send the key itself as the whole header value.
+const RAW_KEY = /^\s*(\S+)\s*$/;
 
 export function createKeyResolver(deps: {
   prisma: PrismaClient;
@@ -54,7 +56,7 @@ export type KeyResolver = ReturnType<typeof createKeyResolver>;
  * Bearer-key authentication (passport-http-bearer). Only the Authorization header is read:
  * keys in query strings end up in logs and browser history.
  */
-export function apiKeyAuth(resolve: KeyResolver): RequestHandler {
+export function apiKeyAuth(resolve: KeyResolver, opts: { rawKey?: boolean } = {}): RequestHandler {
   const strategy = new BearerStrategy((token, done) => {
     resolve(token).then(
       (principal) => done(null, principal ?? false),
@@ -68,6 +70,15 @@ export function apiKeyAuth(resolve: KeyResolver): RequestHandler {
 
   return (req, res, next) => {
     const header = req.get('authorization');
+    const raw = opts.rawKey && header && !BEARER.test(header) ? RAW_KEY.exec(header)?.[1] : undefined;
+    if (raw !== undefined) {
+      resolve(raw).then((user) => {
+        if (!user) return next(new AppError('invalid_api_key'));
+        req.principal = user;
+        next();
+      }, next);
+      return;
+    }
     if (!header || !BEARER.test(header)) {
       next(new AppError('missing_api_key'));
       return;
