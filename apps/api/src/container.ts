@@ -20,6 +20,7 @@ import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
+import { createCreditsService } from './modules/credits/credits.service';
 
 export interface ContainerOptions {
   env: Env;
@@ -117,6 +118,7 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
+  const credits = createCreditsService({ prisma, now });
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
@@ -162,6 +164,7 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     xClient,
+    credits,
     beginShutdown() {
       shuttingDown = true;
     },
