@@ -119,6 +119,7 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
+  const credits = createCreditsService({ prisma, now });
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
@@ -127,7 +128,6 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
   });
 
-  const credits = createCreditsService({ prisma });
   const media = createMediaFeature({ env, logger, redis, extractor, credits, keyPrefix: prefix });
 
   let shuttingDown = false;

@@ -91,7 +91,7 @@ export const envSchema = z.object({
   /** Unset = fetch media from X's hosts; set = https://HOST/PATH is fetched from ${X_MEDIA_BASE_URL}/HOST/PATH (the simulator's /media). */
   X_MEDIA_BASE_URL: optionalString.pipe(url('X_MEDIA_BASE_URL').optional()),
   /** Conversions running at once in this process (default: CPU count). */
-  CONVERT_CONCURRENCY: positiveInt.default(Math.max(1, os.availableParallelism())),
+  CONVERT_CONCURRENCY: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), positiveInt.default(Math.max(1, os.availableParallelism()))),
   /** Conversions that may wait for a free worker in this process; beyond it 503 + Retry-After. */
   CONVERT_QUEUE_SIZE: z.coerce.number().int().min(0).default(4),
   /** Conversions one account may run at once across every instance (Redis); beyond it 429. */
@@ -101,7 +101,7 @@ export const envSchema = z.object({
   /** Longest GIF output, in seconds (GIFs grow fast). */
   CONVERT_GIF_MAX_SECONDS: positiveInt.default(30),
   /** Credits per started minute of conversion output. */
-  CONVERT_CREDIT_COST: z.coerce.number().int().min(0).default(1),
+  CONVERT_CREDIT_COST: positiveInt.default(1),
   /** ffmpeg and ffprobe executables (Debian's by default). */
   FFMPEG_PATH: z.string().trim().min(1).default('/usr/bin/ffmpeg'),
   FFPROBE_PATH: z.string().trim().min(1).default('/usr/bin/ffprobe'),
