@@ -116,7 +116,9 @@ export function ffmpegArgs(plan: FfmpegPlan): string[] {
       const mux = ['-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', 'pipe:1'];
       const maps = ['-map', '0:v:0', '-map', '0:a:0?'];
       if (!plan.reencode) return [...args, ...maps, '-c', 'copy', ...mux];
-      const encode = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', `${String(plan.audioKbps)}k`];
+      // No B-frames: a fragmented MP4 has no edit list to hide their start delay, so the video
+      // would begin ~80 ms after the audio (and the file would run long).
+      const encode = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-bf', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', `${String(plan.audioKbps)}k`];
       return [...args, ...maps, ...encode, ...mux];
     }
   }

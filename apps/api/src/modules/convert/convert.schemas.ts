@@ -14,15 +14,17 @@ export const CONTENT_TYPES: Record<ConvertFormat, string> = {
 // Facebo/Soundc document audio_quality/video_quality as strings ("192", "720") and the times as
 // numbers; both spellings are accepted for every numeric option.
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+const AUDIO_HELP = 'audio_quality must be a bitrate in kbps, e.g. "192"';
+const VIDEO_HELP = 'video_quality must be a height in pixels, e.g. "720"';
 
 const seconds = (name: string) =>
   z
-    .union([z.number(), z.string().trim().regex(DECIMAL)], { error: `${name} must be a number of seconds` })
+    .union([z.number(), z.string().trim().regex(DECIMAL, { error: `${name} must be a number of seconds` })], { error: `${name} must be a number of seconds` })
     .transform(Number)
     .pipe(z.number().min(0, { error: `${name} must not be negative` }));
 
 const audioQuality = z
-  .union([z.number(), z.string().trim().regex(/^\d+k?$/i)], { error: 'audio_quality must be a bitrate in kbps, e.g. "192"' })
+  .union([z.number(), z.string().trim().regex(/^\d+k?$/i, { error: AUDIO_HELP })], { error: AUDIO_HELP })
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v, 10)))
   .pipe(
     z
@@ -33,7 +35,7 @@ const audioQuality = z
   );
 
 const videoQuality = z
-  .union([z.number(), z.string().trim().regex(/^\d+p?$/i)], { error: 'video_quality must be a height in pixels, e.g. "720"' })
+  .union([z.number(), z.string().trim().regex(/^\d+p?$/i, { error: VIDEO_HELP })], { error: VIDEO_HELP })
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v, 10)))
   .pipe(
     z
