@@ -85,3 +85,14 @@ export async function convert(base: string, key: string, fmt: string, body: unkn
 export function json(c: Converted): Record<string, unknown> {
   return JSON.parse(c.bytes.toString('utf8')) as Record<string, unknown>;
 }
+
+/** The balance once it reaches `expected` (refunds land just after the response), or the last seen. */
+export async function balanceWhen(h: Harness, userId: string, expected: number, timeoutMs = 3000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let balance = await h.container.credits.balance(userId);
+  while (balance !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    balance = await h.container.credits.balance(userId);
+  }
+  return balance;
+}
