@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { startHarness, type Harness } from '../support/harness';
+import { compatErrorSchema, downloadCompatResponseSchema, downloadV1ResponseSchema } from '../../apps/api/src/modules/media/media.schemas';
 import { PHOTO_VIDEO_GIF, TWO_RENDITIONS, postUrl } from './media.support';
 
 // A fixed secret, so the test can sign links on its own (independently of the code) to check
@@ -37,6 +38,7 @@ describe('POST /api/download (Facebo/Soundc-compatible)', () => {
     const res = await request(h.app).post('/api/download').set('Authorization', header(key)).send({ url: postUrl(PHOTO_VIDEO_GIF) });
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
+    downloadCompatResponseSchema.parse(res.body); // the documented schema describes the real answer
     const items = res.body.items as Array<Record<string, unknown>>;
     expect(items.map((i) => ({ type: i.type, mime_type: i.mime_type, url: i.url, duration: i.duration }))).toEqual(EXPECTED_993002);
     for (const item of items) {
@@ -68,6 +70,7 @@ describe('POST /api/download (Facebo/Soundc-compatible)', () => {
     const res = await request(h.app).post('/api/download').set('Authorization', key).send(body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'Missing URL', type: 'url_required' });
+    compatErrorSchema.strict().parse(res.body);
     expect(res.body.request_id).toBe(res.headers['x-request-id']);
     expect(res.body.code).toBeUndefined();
   });
@@ -115,6 +118,7 @@ describe('POST /api/v1/download (v1 envelope)', () => {
     const res = await request(h.app).post('/api/v1/download').set('Authorization', `Bearer ${key}`).send({ url: postUrl(PHOTO_VIDEO_GIF, '/video/1') });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ code: 0, message: 'ok' });
+    downloadV1ResponseSchema.parse(res.body);
     expect((res.body.data.items as Array<{ type: string }>).map((i) => i.type)).toEqual(['photo', 'video', 'gif']);
   });
 
@@ -206,5 +210,18 @@ describe('GET /api/v1/media/<token> (our download links)', () => {
     const res = await request(h.app).get(await linkOf(1));
     expect(res.status).toBe(502);
     expect(res.body.error.type).toBe('media_unavailable');
+  });
+});
+
+describe('GET /api/v1/twitter documents both families', () => {
+  it('when fetched, then it lists the routes, the compatible messages and samples in four languages', async () => {
+    const res = await request(h.app).get('/api/v1/twitter');
+    const paths = (res.body.endpoints as Array<{ path: string }>).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['/api/download', '/api/convert/{mp3|mp4|wav|gif}', '/api/v1/download', '/api/v1/convert/{mp3|mp4|wav|gif}', '/api/v1/media/{token}']));
+    expect(res.body.media.families.compatible.errors.documented_messages).toEqual({ 400: 'Missing URL', 401: 'Invalid API token', 402: 'Insufficient credits' });
+    expect(Object.keys(res.body.media.examples)).toEqual(['curl', 'javascript', 'python', 'php']);
+    const openapi = await request(h.app).get('/api/v1/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/download', '/convert/{format}', '/media/{token}', '/api/download', '/api/convert/{format}']));
+    expect(openapi.body.paths['/api/convert/{format}'].post.responses['402'].description).toContain('Insufficient credits');
   });
 });
