@@ -124,7 +124,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
     );
   }
-  if (parsed.data.NODE_ENV === 'production' && parsed.data.MEDIA_LINK_SECRET === undefined) {
+  // Embedded mode (no DATABASE_URL) is a single-process demo even under NODE_ENV=production.
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.DATABASE_URL !== undefined && parsed.data.MEDIA_LINK_SECRET === undefined) {
     throw new ConfigError(['MEDIA_LINK_SECRET: required in production (download links are signed with it)']);
   }
   return Object.freeze(parsed.data);
