@@ -21,6 +21,7 @@ import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createCreditsService } from './modules/credits/credits.service';
+import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
   env: Env;
@@ -119,12 +120,21 @@ export async function createContainer(opts: ContainerOptions) {
     now,
   });
   const credits = createCreditsService({ prisma, now });
+  const creditGrants = createCreditGrants({
+    prisma,
+    credits,
+    perPeriod: env.CREDITS_PER_PERIOD,
+    premiumPriceIds: env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [],
+    logger,
+    now,
+  });
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
     authCache,
     logger,
+    creditGrants,
   });
 
   let shuttingDown = false;
@@ -136,6 +146,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
   }, 30_000);
   flushTimer.unref();
+  const stopCreditSweep = creditGrants.startMonthlySweep();
 
   const deps: AppDeps = {
     env,
@@ -165,6 +176,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     xClient,
     credits,
+    creditGrants,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -172,6 +184,7 @@ export async function createContainer(opts: ContainerOptions) {
       shuttingDown = true;
       clearInterval(flushTimer);
       clearInterval(localFlushTimer);
+      stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await xClient.close();
       await authCache.close();
