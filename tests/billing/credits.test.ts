@@ -24,7 +24,7 @@ type LineShape = 'current' | 'legacy' | 'none';
 
 /** A paid invoice of a subscription, as Stripe sends it (2025+ line shape by default). */
 function invoice(subId: string, opts: { reason?: string | null; price?: string; lines?: LineShape } = {}) {
-  const base = rig.stripe.invoiceFor(subId);
+  const base = rig.stripe.invoiceFor(subId) as Record<string, unknown> & { id: string };
   const price = opts.price ?? STANDIN_PRICE_ID;
   const shape = opts.lines ?? 'current';
   const line =
