@@ -128,6 +128,7 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
+  const creditsStanding = { credits, perPeriod: env.CREDITS_PER_PERIOD, convertCostPerMinute: env.CONVERT_CREDIT_COST };
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
@@ -157,8 +158,9 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     extractor,
+    creditsStanding,
     isShuttingDown: () => shuttingDown,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
