@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
+import { ConfigError, loadEnv } from '../../lib/config/env';
 import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { createLogger } from '../../lib/logger/logger';
 import { createCreditGrants, invoicePriceIds } from './credit-grants';
@@ -77,5 +78,25 @@ describe('invoicePriceIds', () => {
     ]);
     expect(invoicePriceIds({})).toBeNull();
     expect(invoicePriceIds({ lines: { data: [] } })).toBeNull();
+  });
+});
+
+describe('credits configuration', () => {
+  test('defaults are 1000 credits per period and 1 credit per started minute', () => {
+    const env = loadEnv({});
+    expect(env.CREDITS_PER_PERIOD).toBe(1000);
+    expect(env.CONVERT_CREDIT_COST).toBe(1);
+    expect(loadEnv({ CREDITS_PER_PERIOD: '0', CONVERT_CREDIT_COST: '3' })).toMatchObject({ CREDITS_PER_PERIOD: 0, CONVERT_CREDIT_COST: 3 });
+  });
+
+  test.each([
+    ['CREDITS_PER_PERIOD', '-1'],
+    ['CREDITS_PER_PERIOD', '2.5'],
+    ['CREDITS_PER_PERIOD', 'lots'],
+    ['CONVERT_CREDIT_COST', '0'],
+    ['CONVERT_CREDIT_COST', '1.5'],
+  ])('when %s=%s, then start-up fails naming the variable', (name, value) => {
+    expect(() => loadEnv({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadEnv({ [name]: value })).toThrow(name);
   });
 });
