@@ -22,6 +22,7 @@ import { createStripeWebhookService } from './modules/billing/stripe-webhook.ser
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createCreditsService } from './modules/credits/credits.service';
 import { createMediaFeature } from './modules/media/media.feature';
+import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
   env: Env;
@@ -120,12 +121,22 @@ export async function createContainer(opts: ContainerOptions) {
     now,
   });
   const credits = createCreditsService({ prisma, now });
+  const creditGrants = createCreditGrants({
+    prisma,
+    credits,
+    perPeriod: env.CREDITS_PER_PERIOD,
+    premiumPriceIds: env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [],
+    logger,
+    now,
+  });
+  const creditsStanding = { credits, perPeriod: env.CREDITS_PER_PERIOD, convertCostPerMinute: env.CONVERT_CREDIT_COST };
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
     authCache,
     logger,
+    creditGrants,
   });
 
   const media = createMediaFeature({ env, logger, redis, extractor, credits, keyPrefix: prefix });
@@ -139,6 +150,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
   }, 30_000);
   flushTimer.unref();
+  const stopCreditSweep = creditGrants.startMonthlySweep();
 
   const deps: AppDeps = {
     env,
@@ -149,9 +161,10 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     extractor,
+    creditsStanding,
     isShuttingDown: () => shuttingDown,
     media,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
@@ -170,6 +183,7 @@ export async function createContainer(opts: ContainerOptions) {
     xClient,
     credits,
     media,
+    creditGrants,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -177,6 +191,7 @@ export async function createContainer(opts: ContainerOptions) {
       shuttingDown = true;
       clearInterval(flushTimer);
       clearInterval(localFlushTimer);
+      stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await xClient.close();
       await media.close();

@@ -83,6 +83,12 @@ export const envSchema = z.object({
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
 
+  // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
+  /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */
+  CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
+  /** Credits one conversion costs per started minute of output. */
+  CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
+
   // --- Media download links and conversion (/download, /convert, /media; issue 8) ---
   /** HMAC secret of our download links (>= 32 chars). Required in production; dev/test make a random one per start. */
   MEDIA_LINK_SECRET: optionalString.pipe(z.string().min(32, 'MEDIA_LINK_SECRET must be at least 32 characters').optional()),
@@ -100,8 +106,6 @@ export const envSchema = z.object({
   CONVERT_MAX_SECONDS: positiveInt.default(600),
   /** Longest GIF output, in seconds (GIFs grow fast). */
   CONVERT_GIF_MAX_SECONDS: positiveInt.default(30),
-  /** Credits per started minute of conversion output. */
-  CONVERT_CREDIT_COST: positiveInt.default(1),
   /** ffmpeg and ffprobe executables (Debian's by default). */
   FFMPEG_PATH: z.string().trim().min(1).default('/usr/bin/ffmpeg'),
   FFPROBE_PATH: z.string().trim().min(1).default('/usr/bin/ffprobe'),

@@ -101,18 +101,17 @@ export function createCreditsService(deps: { prisma: PrismaClient; now?: () => D
       return sumOf(prisma, checkUserId(userId));
     },
 
-    /** Adds credits once per idempotency key (per user); a repeat returns the first row. */
+    /**
+     * Adds credits once per idempotency key (per user); a repeat returns the first row, even with
+     * another amount: the key names the event (an invoice, a month), and CREDITS_PER_PERIOD may
+     * have changed between two deliveries of it. Refusing would make Stripe retry for days.
+     */
     async grant(raw: CreditChangeInput): Promise<{ entryId: string; created: boolean }> {
       const input = checkInput(raw);
-      const existing = async () => {
-        const row = await prisma.creditEntry.findUnique({
+      const existing = () =>
+        prisma.creditEntry.findUnique({
           where: { userId_kind_idempotencyKey_attempt: { userId: input.userId, kind: 'grant', idempotencyKey: input.idempotencyKey, attempt: 0 } },
         });
-        if (row && row.amount !== input.amount) {
-          throw new AppError('conflict', `Grant ${input.idempotencyKey} was already made with a different amount (${row.amount})`);
-        }
-        return row;
-      };
       const found = await existing();
       if (found) return { entryId: found.id, created: false };
       try {

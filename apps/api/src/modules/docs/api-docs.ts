@@ -27,7 +27,7 @@ export function buildApiDocs(opts: { baseUrl: string; windows: WindowSpec[] }) {
     endpoints: [
       { method: 'POST', path: '/api/v1/twitter', auth: true, description: 'Extract the video of a post' },
       { method: 'GET', path: '/api/v1/twitter', auth: false, description: 'This documentation' },
-      { method: 'GET', path: '/api/v1/usage', auth: true, description: 'Your usage and rate-limit standing' },
+      { method: 'GET', path: '/api/v1/usage', auth: true, description: 'Your usage, rate-limit standing and credit balance' },
       { method: 'GET', path: '/api/v1/openapi.json', auth: false, description: 'OpenAPI 3.1 document' },
       { method: 'POST', path: '/api/download', auth: true, description: 'Every media item of a post (Facebo/Soundc-compatible; see media)' },
       { method: 'POST', path: '/api/convert/{mp3|mp4|wav|gif}', auth: true, description: 'Convert and stream a file (compatible; costs credits)' },
