@@ -8,7 +8,7 @@ import { allowedMediaUrl } from '../media/media-link';
 import { buildTwitterData } from '../twitter/parse/envelope';
 import { parseTweetUrl } from '../twitter/parse/tweet-url';
 import type { Extractor } from '../twitter/twitter.routes';
-import type { VideoMedia } from '../twitter/twitter.types';
+import type { TweetRef, VideoMedia } from '../twitter/twitter.types';
 import { DEFAULT_AUDIO_KBPS, GIF_MAX_WIDTH, creditCost, ffmpegArgs, needsReencode, outputWindow, pickRendition, type Rendition } from './convert.plan';
 import type { ConvertFormat, ConvertOptions } from './convert.schemas';
 import type { AccountSlots, WorkerPool } from './convert.slots';
@@ -63,8 +63,8 @@ export function createConvertService(deps: {
 }) {
   const { config } = deps;
 
-  async function fromPost(statusId: string, ref: Parameters<typeof buildTwitterData>[1], format: ConvertFormat, options: ConvertOptions, requestId: string): Promise<Source> {
-    const tweet = await deps.extractor.extract(statusId, { requestId });
+  async function fromPost(ref: TweetRef, format: ConvertFormat, options: ConvertOptions, requestId: string): Promise<Source> {
+    const tweet = await deps.extractor.extract(ref.statusId, { requestId });
     const built = buildTwitterData(tweet, ref, new Date());
     if (!built.ok) throw new AppError(built.reason);
     const videos = built.data.media.filter((m): m is VideoMedia => m.type === 'video' || m.type === 'gif');
@@ -98,7 +98,7 @@ export function createConvertService(deps: {
       if (typeof rawUrl !== 'string' || rawUrl.trim() === '') throw new AppError('url_required');
       const post = parseTweetUrl(rawUrl);
       let source: Source;
-      if (post.ok) source = await fromPost(post.ref.statusId, post.ref, format, options, requestId);
+      if (post.ok) source = await fromPost(post.ref, format, options, requestId);
       else if (/^https?:\/\/[^/]*twimg\.com\//i.test(rawUrl.trim())) source = fromDirectUrl(rawUrl.trim());
       else if (post.code === 'unsupported_url') throw new AppError('unsupported_url');
       else throw new AppError('invalid_url', DIRECT_URL_HELP);
