@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createXSim } from '../../apps/x-sim/src';
 import { startHarness, type Harness } from '../support/harness';
 import { TWO_RENDITIONS, balanceWhen, convert, ffmpegChildren, grant, json, postUrl, waitFor } from './media.support';
 
@@ -94,5 +98,55 @@ describe('per-account limit (CONVERT_MAX_PER_ACCOUNT=1)', () => {
     await first;
     // the slot is free again once the first one ended
     expect((await convert(base, a.key, 'mp3', clip)).status).toBe(200);
+  });
+});
+
+describe('client disconnect stops the download from X', () => {
+  // A media host that sends the first megabyte of a real file and then stalls, and records when
+  // our client closes its connection.
+  let media: Server;
+  let closedAt: number | undefined;
+  let h: Harness;
+  let base: string;
+  beforeAll(async () => {
+    const sim = createXSim();
+    const state = await sim.mediaReady();
+    if (!state.ok) throw new Error(state.reason);
+    const file = readFileSync(state.files.long720.file);
+    media = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(file.length) });
+      res.write(file.subarray(0, 1024 * 1024));
+      req.socket.on('close', () => {
+        closedAt = Date.now();
+      });
+    });
+    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
+    const port = (media.address() as AddressInfo).port;
+    h = await startHarness({ env: { X_MEDIA_BASE_URL: `http://127.0.0.1:${String(port)}`, X_BODY_TIMEOUT_MS: '20000' } });
+    base = await h.listen();
+  });
+  afterAll(async () => {
+    await h.close();
+    media.closeAllConnections();
+    await new Promise((resolve) => media.close(resolve));
+  });
+
+  it('when the client hangs up after the first bytes, then our upstream connection is closed and ffmpeg is gone', async () => {
+    const a = await funded(h);
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/convert/mp3`, {
+      method: 'POST',
+      headers: { Authorization: a.key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: video }),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    await res.body?.getReader().read();
+    expect(closedAt).toBeUndefined(); // the stalled download is still open
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await waitFor(() => closedAt !== undefined, 2000)).toBe(true);
+    expect((closedAt ?? Infinity) - abortedAt).toBeLessThan(1000);
+    expect(await waitFor(() => ffmpegChildren().length === 0, 2000)).toBe(true);
   });
 });
