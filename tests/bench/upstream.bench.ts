@@ -43,7 +43,7 @@ const LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 50);
 const COLD_ROUNDS = Number(process.env.BENCH_UPSTREAM_COLD_ROUNDS ?? 10);
 const TOKEN_BUDGET = 150; // the simulator's default, which we do not change
 const RETIRE_BELOW = 10; // x-client's default minRateLimitRemaining
-const HERD_ID = '1841206275088290279';
+const HERD_ID = '992010';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { twitterResponseSchema } from '../../apps/api/src/modules/twitter/twitter.schemas';
 import { fixtureFiles, idOfFixture, recordedMp4Urls } from '../support/fixtures';
 import { bearer, startHarness, type Harness } from '../support/harness';
+import { describeRecorded } from '../../apps/x-sim/src/recorded.jest';
 
 /**
  * Every recorded fixture through the full HTTP path:
@@ -78,7 +79,7 @@ const noVideoCases: Array<[string, string, number, string]> = [
   ['fx-tweetdetail-tombstone-suspended-synthetic-991503.json', 'a suspended tombstone', 422, 'This post is from a suspended account'],
 ];
 
-describe('every recorded fixture through POST /api/v1/twitter', () => {
+describeRecorded('every recorded fixture through POST /api/v1/twitter', () => {
   it('covers every fixture file', () => {
     const covered = new Set([...videoCases.map((c) => c.file), ...noVideoCases.map((c) => c[0]), 'fx-tweetdetail-video-1841206275088290279.json', 'fx-tweetdetail-video-quote-twvr-1902059299591090335.json']);
     expect(fixtureFiles().filter((f) => !covered.has(f))).toEqual([]);
@@ -125,7 +126,7 @@ describe('every recorded fixture through POST /api/v1/twitter', () => {
   });
 });
 
-describe('media selection', () => {
+describeRecorded('media selection', () => {
   it('when the URL ends in /video/2, then the second video of the post is returned', async () => {
     const res = await post('https://x.com/DivineDropbear/status/991610/video/2');
     expect(res.status).toBe(200);

@@ -52,7 +52,7 @@ describe('upstream faults', () => {
   // distinct, uncached ids per test: the result cache would otherwise hide the upstream
   it('when GraphQL is rate-limited, then the syndication endpoint answers (source = syndication)', async () => {
     h.sim.faults.rateLimit(10, 'graphql');
-    const res = await post('https://x.com/TheFigen_/status/1671508600538161153');
+    const res = await post('https://x.com/sim_mixed/status/992011');
     expect(res.status).toBe(200);
     expect(res.body.data.source).toBe('syndication');
     expect(res.body.data.videos[0].resolution).toBe('720p');
@@ -60,7 +60,7 @@ describe('upstream faults', () => {
 
   it('when X answers non-JSON bodies everywhere, then 502 with the documented message', async () => {
     h.sim.faults.html(20, 'all');
-    const res = await post('https://x.com/a/status/1848831595014459513');
+    const res = await post('https://x.com/a/status/992020');
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: -1, message: 'Unexpected response from X', error: { type: 'upstream_bad_response' } });
   });
@@ -68,7 +68,7 @@ describe('upstream faults', () => {
   it('when X never answers, then 503 with Retry-After in bounded time, and the breaker then answers at once', async () => {
     h.sim.faults.hang(50, 'all');
     const started = Date.now();
-    const res = await post('https://x.com/a/status/1899954694652309701');
+    const res = await post('https://x.com/a/status/992014');
     expect(res.status).toBe(503);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.body).toMatchObject({ code: -1, error: { type: 'upstream_unavailable' } });
@@ -77,34 +77,34 @@ describe('upstream faults', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
 
     // a few more failures open the circuit; then calls fail fast without reaching X
-    await post('https://x.com/a/status/20');
-    await post('https://x.com/a/status/991001');
+    await post('https://x.com/a/status/992016');
+    await post('https://x.com/a/status/992017');
     const before = h.sim.stats().graphqlCalls;
-    const fast = await post('https://x.com/a/status/991004');
+    const fast = await post('https://x.com/a/status/992019');
     expect(fast.status).toBe(503);
     expect(h.sim.stats().graphqlCalls).toBe(before);
 
     // after the cool-down a trial call goes through and closes the circuit
     h.sim.faults.clear();
     await new Promise((r) => setTimeout(r, 1100));
-    const recovered = await post('https://x.com/a/status/1964084223871971826');
-    expect(recovered.status).toBe(422); // a photo post: X answered and was parsed
+    const recovered = await post('https://x.com/a/status/992007');
+    expect(recovered.status).toBe(422); // a text post: X answered and was parsed
   });
 
   it('when the same tweet is asked twice, then X is called once (cache)', async () => {
-    const before = h.sim.stats().graphqlCallsByTweetId['1696922210588410217'] ?? 0;
-    await post('https://x.com/FortniteGame/status/1696922210588410217');
-    await post('https://x.com/FortniteGame/status/1696922210588410217');
-    expect((h.sim.stats().graphqlCallsByTweetId['1696922210588410217'] ?? 0) - before).toBe(1);
+    const before = h.sim.stats().graphqlCallsByTweetId['992010'] ?? 0;
+    await post('https://x.com/sim_video/status/992010');
+    await post('https://x.com/sim_video/status/992010');
+    expect((h.sim.stats().graphqlCallsByTweetId['992010'] ?? 0) - before).toBe(1);
   });
 
   it('when 30 requests for one cold tweet arrive together, then X is called once (coalescing)', async () => {
-    const before = h.sim.stats().graphqlCallsByTweetId['1671753569412820992'] ?? 0;
+    const before = h.sim.stats().graphqlCallsByTweetId['992015'] ?? 0;
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => post('https://x.com/buitengebieden/status/1671753569412820992')),
+      Array.from({ length: 30 }, () => post('https://x.com/sim_ads/status/992015')),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
-    expect((h.sim.stats().graphqlCallsByTweetId['1671753569412820992'] ?? 0) - before).toBe(1);
+    expect((h.sim.stats().graphqlCallsByTweetId['992015'] ?? 0) - before).toBe(1);
   });
 });
 
@@ -122,7 +122,7 @@ describe('the extraction deadline', () => {
     const { key: k } = await slow.createKey();
     slow.sim.faults.hang(20, 'all');
     const started = Date.now();
-    const res = await request(slow.app).post('/api/v1/twitter').set(bearer(k)).send({ url: 'https://x.com/a/status/1841206275088290279' });
+    const res = await request(slow.app).post('/api/v1/twitter').set(bearer(k)).send({ url: 'https://x.com/a/status/992010' });
     const elapsed = Date.now() - started;
     slow.sim.faults.clear();
     expect(res.status).toBe(503);

@@ -25,9 +25,11 @@ export function servedIds(ctx: SimContext): JsonObject[] {
   return [...ctx.fixtures.byId.values()].map((entry) => ({
     id: entry.id,
     origin: entry.origin,
-    typename: typeof entry.result.__typename === 'string' ? entry.result.__typename : null,
+    typename: typeof entry.result?.__typename === 'string' ? entry.result.__typename : null,
     files: entry.files,
     tweetDetail: entry.tweetDetail !== undefined,
+    tweetDetailOnly: entry.tweetDetailOnly,
+    recordedSyndication: entry.syndication !== undefined,
   }));
 }
 

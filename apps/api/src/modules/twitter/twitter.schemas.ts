@@ -14,7 +14,7 @@ export const twitterRequestSchema = z
       .max(2048)
       .describe('Link to a post on x.com / twitter.com (mirrors, /video/N and query strings accepted)'),
   })
-  .meta({ example: { url: 'https://x.com/DivineDropbear/status/1841206275088290279' } });
+  .meta({ example: { url: 'https://x.com/sim_video/status/992010' } });
 
 export type TwitterRequest = z.infer<typeof twitterRequestSchema>;
 

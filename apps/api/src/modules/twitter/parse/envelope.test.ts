@@ -1,7 +1,7 @@
 import type { MediaItem, ParsedTweet, PhotoMedia, VideoMedia } from '../twitter.types';
 import { twitterDataSchema } from '../twitter.schemas';
 import { buildTwitterData, type TwitterData } from './envelope';
-import { expectTweet, fixtureStatusId, parseFixture, videoAt } from './x-fixtures.test-helper';
+import { describeRecorded, expectTweet, fixtureStatusId, parseFixture, videoAt } from './x-fixtures.test-helper';
 
 const AT = new Date('2026-01-02T03:04:05.678Z');
 
@@ -12,7 +12,7 @@ function envelopeOf(file: string, ref: Partial<{ mediaType: 'video' | 'photo'; m
   return built.data;
 }
 
-describe('buildTwitterData on the video fixtures', () => {
+describeRecorded('buildTwitterData on the video fixtures', () => {
   it('when the post has one video, then data is the TwitterDown v1 shape plus our additions', () => {
     const tweet = expectTweet(parseFixture('fx-trbri-video-1841206275088290279.json'));
     const data = envelopeOf('fx-trbri-video-1841206275088290279.json');

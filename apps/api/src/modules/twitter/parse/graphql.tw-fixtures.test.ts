@@ -1,6 +1,6 @@
-import { expectTweet, parseFixture, summary, variantTable, videoAt } from './x-fixtures.test-helper';
+import { describeRecorded, expectTweet, parseFixture, summary, variantTable, videoAt } from './x-fixtures.test-helper';
 
-describe('GraphQL parser on twscrape TweetDetail fixtures', () => {
+describeRecorded('GraphQL parser on twscrape TweetDetail fixtures', () => {
   it('when the focal post has a portrait video, then variants are best first and the t.co tail is gone', () => {
     const tweet = expectTweet(parseFixture('tw-tweetdetail-video-portrait-1671508600538161153.json'));
     expect(tweet).toMatchObject({ username: 'TheFigen_', text: 'This is not science fiction.\nNightscape in Nanjing, China' });

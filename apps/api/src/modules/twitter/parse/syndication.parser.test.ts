@@ -1,7 +1,7 @@
 import { parseTweetResult } from './graphql.parser';
 import { at, isRec, list } from './shape';
 import { parseSyndicationResponse } from './syndication.parser';
-import { expectTweet, findTweetResult, loadFixture, summary } from './x-fixtures.test-helper';
+import { describeRecorded, expectTweet, findTweetResult, loadFixture, summary } from './x-fixtures.test-helper';
 
 /** GraphQL → syndication: drop the ids syndication lacks and flatten user and text to the root. */
 function toSyndication(file: string, restId: string): Record<string, unknown> {
@@ -26,7 +26,7 @@ function graphqlTweet(file: string, restId: string) {
   return expectTweet(parseTweetResult(findTweetResult(loadFixture(file), restId), restId));
 }
 
-describe('parseSyndicationResponse with media taken from the fixtures', () => {
+describeRecorded('parseSyndicationResponse with media taken from the fixtures', () => {
   it('when a video comes without id_str, then the id is recovered and the media equal the GraphQL parse', () => {
     const file = 'fx-trbri-video-1841206275088290279.json';
     const tweet = expectTweet(parseSyndicationResponse(toSyndication(file, '1841206275088290279'), '1841206275088290279'));
