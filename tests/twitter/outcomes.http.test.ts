@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { SYNTHETIC_IDS } from '../../apps/x-sim/src';
 import { bearer, startHarness, type Harness } from '../support/harness';
@@ -32,13 +33,30 @@ describe('content outcomes', () => {
     [SYNTHETIC_IDS.nsfwLoggedOut, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
     [SYNTHETIC_IDS.nsfwNoStatedAge, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
     [SYNTHETIC_IDS.ageRestrictedTombstone, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
-    [SYNTHETIC_IDS.sensitiveNoMedia, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
+    [SYNTHETIC_IDS.interstitialNoMedia, 'age_restricted', 'This post is age-restricted and can only be viewed when logged in'],
+    // possibly_sensitive alone is no evidence of age restriction: a post without video
+    [SYNTHETIC_IDS.sensitiveNoMedia, 'no_video', 'No video found'],
+    [SYNTHETIC_IDS.sensitiveLinkNoMedia, 'no_video', 'No video found'],
     [SYNTHETIC_IDS.deletedTombstone, 'post_not_found', 'Post not found or deleted'],
     ['123456789012345678', 'post_not_found', 'Post not found or deleted'],
   ])('post %s → 422 %s', async (id, type, message) => {
     const res = await post(`https://x.com/someone/status/${id}`);
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ code: -1, message, error: { type, request_id: res.headers['x-request-id'] } });
+  });
+
+  it('when /video/2 names the video of a photo, video, photo post (X numbering), then that video answers', async () => {
+    const res = await post(`https://x.com/sim_mixed/status/${SYNTHETIC_IDS.photoVideoPhoto}/video/2`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.media_index).toBe(2);
+    expect(res.body.data.thumbnail).toBe('https://pbs.twimg.com/amplify_video_thumb/992011000000000002/pu/img/SimThumb992011000000000002.jpg');
+    // /video/1 lands on a photo in X numbering: the old "first video" meaning is unambiguous
+    const old = await post(`https://x.com/sim_mixed/status/${SYNTHETIC_IDS.photoVideoPhoto}/video/1`);
+    expect(old.status).toBe(200);
+    expect(old.body.data.media_index).toBe(2);
+    const none = await post(`https://x.com/sim_mixed/status/${SYNTHETIC_IDS.photoVideoPhoto}/video/3`);
+    expect(none.status).toBe(422);
+    expect(none.body.error.type).toBe('no_video');
   });
 
   it('a TweetWithVisibilityResults-wrapped post is unwrapped', async () => {
@@ -52,15 +70,30 @@ describe('upstream faults', () => {
   // distinct, uncached ids per test: the result cache would otherwise hide the upstream
   it('when GraphQL is rate-limited, then the syndication endpoint answers (source = syndication)', async () => {
     h.sim.faults.rateLimit(10, 'graphql');
-    const res = await post('https://x.com/sim_mixed/status/992011');
+    const res = await post('https://x.com/sim_detail/status/992013');
     expect(res.status).toBe(200);
     expect(res.body.data.source).toBe('syndication');
     expect(res.body.data.videos[0].resolution).toBe('720p');
   });
 
+  it('when GraphQL is rate-limited and syndication has no copy, then 503 + Retry-After, not a cached post_not_found', async () => {
+    h.sim.faults.rateLimit(4, 'graphql');
+    const degraded = await post('https://x.com/a/status/992098');
+    expect(degraded.status).toBe(503);
+    expect(degraded.body.error.type).toBe('upstream_unavailable');
+    expect(Number(degraded.headers['retry-after'])).toBeGreaterThan(0);
+    h.sim.faults.clear();
+    // not cached: once X answers again, the real verdict comes from X
+    const before = h.sim.stats().graphqlCallsByTweetId['992098'] ?? 0;
+    const healthy = await post('https://x.com/a/status/992098');
+    expect(healthy.status).toBe(422);
+    expect(healthy.body.error.type).toBe('post_not_found');
+    expect((h.sim.stats().graphqlCallsByTweetId['992098'] ?? 0) - before).toBe(2);
+  });
+
   it('when X answers non-JSON bodies everywhere, then 502 with the documented message', async () => {
     h.sim.faults.html(20, 'all');
-    const res = await post('https://x.com/a/status/992020');
+    const res = await post('https://x.com/a/status/992099');
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: -1, message: 'Unexpected response from X', error: { type: 'upstream_bad_response' } });
   });
@@ -87,7 +120,7 @@ describe('upstream faults', () => {
     // after the cool-down a trial call goes through and closes the circuit
     h.sim.faults.clear();
     await new Promise((r) => setTimeout(r, 1100));
-    const recovered = await post('https://x.com/a/status/992007');
+    const recovered = await post('https://x.com/a/status/992021');
     expect(recovered.status).toBe(422); // a text post: X answered and was parsed
   });
 
@@ -129,5 +162,41 @@ describe('the extraction deadline', () => {
     expect(res.body.error.type).toBe('upstream_unavailable');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(elapsed).toBeLessThan(5_000); // one attempt's own timeout; the deadline is 0.7 s
+  });
+
+  it('when X stalls, then no GraphQL or syndication call goes out after the 503', async () => {
+    const { key: k } = await slow.createKey();
+    slow.sim.reset();
+    slow.sim.faults.hang(20, 'graphql');
+    const res = await request(slow.app).post('/api/v1/twitter').set(bearer(k)).send({ url: 'https://x.com/a/status/992006' });
+    expect(res.status).toBe(503);
+    const atAnswer = slow.sim.stats();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const later = slow.sim.stats();
+    expect([later.graphqlCalls, later.syndicationCalls]).toEqual([atAnswer.graphqlCalls, atAnswer.syndicationCalls]);
+    expect(later.hanging).toBe(0);
+    slow.sim.faults.clear();
+  });
+
+  it('when the only client disconnects, then its upstream call is aborted', async () => {
+    const { key: k } = await slow.createKey();
+    const base = await slow.listen();
+    slow.sim.reset();
+    slow.sim.faults.hang(1, 'graphql');
+    const body = JSON.stringify({ url: 'https://x.com/a/status/992011' });
+    const req = httpRequest(`${base}/api/v1/twitter`, {
+      method: 'POST',
+      headers: { ...bearer(k), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+    });
+    req.on('error', () => undefined); // we cut it ourselves
+    req.end(body);
+    const started = Date.now();
+    while (slow.sim.stats().hanging === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    expect(slow.sim.stats().hanging).toBe(1);
+    req.destroy();
+    while (slow.sim.stats().hangsClosedByClient === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    // closed well before the 0.7 s deadline or the 5 s attempt timeout would have
+    expect(slow.sim.stats()).toMatchObject({ hangsClosedByClient: 1, hanging: 0, syndicationCalls: 0 });
+    expect(Date.now() - started).toBeLessThan(600);
   });
 });

@@ -8,6 +8,7 @@ export function statsOf(ctx: SimContext): SimStats {
   return {
     ...ctx.counters,
     graphqlCallsByTweetId: Object.fromEntries(ctx.counters.graphqlCallsByTweetId),
+    hanging: ctx.hanging.size,
     validTokens: ctx.tokens.validCount(),
   };
 }
@@ -17,8 +18,9 @@ export function resetSim(ctx: SimContext, clearCounters: () => void): void {
   clearCounters();
   ctx.faults.clear();
   ctx.tokens.clear();
-  for (const res of ctx.hanging) res.destroy();
+  const held = [...ctx.hanging];
   ctx.hanging.clear();
+  for (const res of held) res.destroy();
 }
 
 export function servedIds(ctx: SimContext): JsonObject[] {

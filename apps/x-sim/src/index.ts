@@ -101,8 +101,9 @@ export function createXSim(options: XSimOptions = {}) {
       server = undefined;
       url = undefined;
       if (!closing) return;
-      for (const res of ctx.hanging) res.destroy();
+      const held = [...ctx.hanging];
       ctx.hanging.clear();
+      for (const res of held) res.destroy();
       const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
       closing.closeAllConnections();
       await closed;

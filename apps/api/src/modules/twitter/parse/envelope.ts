@@ -24,7 +24,7 @@ export interface TwitterData {
   hls: HlsPlaylist[];
   /** every media item of the post, as parsed (photos and quoted media included) */
   media: MediaItem[];
-  /** 1-based position of the selected video among the video/gif items of `media` */
+  /** 1-based position of the selected video in `media`: X's own numbering (`/video/N` counts every media item) */
   media_index: number;
   source: ParsedTweet['source'];
 }
@@ -32,8 +32,7 @@ export interface TwitterData {
 export type BuildResult = { ok: true; data: TwitterData } | { ok: false; reason: 'no_video' };
 
 export function buildTwitterData(tweet: ParsedTweet, ref: TweetRef, processedAt: Date): BuildResult {
-  const videos = tweet.media.filter(isVideo);
-  const selected = selectVideo(videos, ref);
+  const selected = selectVideo(tweet.media, ref);
   if (selected === undefined) return { ok: false, reason: 'no_video' };
   return {
     ok: true,
@@ -46,7 +45,7 @@ export function buildTwitterData(tweet: ParsedTweet, ref: TweetRef, processedAt:
       processed_at: processedAt.toISOString(),
       hls: selected.hls,
       media: tweet.media,
-      media_index: videos.indexOf(selected) + 1,
+      media_index: tweet.media.indexOf(selected) + 1,
       source: tweet.source,
     },
   };
@@ -56,15 +55,23 @@ function isVideo(item: MediaItem): item is VideoMedia {
   return item.type === 'video' || item.type === 'gif';
 }
 
-function selectVideo(videos: readonly VideoMedia[], ref: TweetRef): VideoMedia | undefined {
-  const own = videos.filter((video) => video.origin !== 'quote');
-  // `/video/N` counts videos and GIFs of the post itself, as X numbers them; a photo or a quoted
-  // post's video is never what such a link points at.
+const downloadable = (video: VideoMedia): boolean => video.variants.length > 0;
+
+function selectVideo(media: readonly MediaItem[], ref: TweetRef): VideoMedia | undefined {
+  // A quoted post's media are never what a `/video/N` link of this post points at.
+  const own = media.filter((item) => item.origin !== 'quote');
   if (ref.mediaType === 'video' && ref.mediaIndex !== undefined) {
-    const wanted = ref.mediaIndex >= 1 ? own.at(ref.mediaIndex - 1) : undefined;
-    return wanted !== undefined && wanted.variants.length > 0 ? wanted : undefined;
+    if (ref.mediaIndex < 1) return undefined;
+    // X numbers every media item of the post: in photo, video, photo the video is /video/2
+    // (yt-dlp, cobalt and FxTwitter resolve it so).
+    const item = own.at(ref.mediaIndex - 1);
+    if (item !== undefined && isVideo(item)) return downloadable(item) ? item : undefined;
+    // Older links (and our earlier answers) counted videos only. Where X's numbering lands on a
+    // photo or past the end, X never made that link, so the old meaning is unambiguous.
+    const nth = own.filter(isVideo).at(ref.mediaIndex - 1);
+    return nth !== undefined && downloadable(nth) ? nth : undefined;
   }
-  const downloadable = (video: VideoMedia): boolean => video.variants.length > 0;
   // The quoted post's video is a fallback for quote posts that add only text to a video.
-  return own.find(downloadable) ?? videos.filter((video) => video.origin === 'quote').find(downloadable);
+  const videos = media.filter(isVideo);
+  return videos.filter((video) => video.origin !== 'quote').find(downloadable) ?? videos.filter((video) => video.origin === 'quote').find(downloadable);
 }

@@ -86,7 +86,7 @@ function parseNode(
     media,
     possiblySensitive: at(tweet, 'legacy', 'possibly_sensitive') === true,
     source,
-  });
+  }, { mediaWithheld: isRec(at(result, 'mediaVisibilityResults', 'blurred_image_interstitial')) });
 }
 
 type Usable = { ok: true; tweet: Rec } | Extract<ParseOutcome, { ok: false }>;

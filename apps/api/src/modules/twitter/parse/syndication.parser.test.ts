@@ -89,13 +89,16 @@ describe('parseSyndicationResponse outcomes', () => {
     ['a deleted tombstone', { __typename: 'TweetTombstone', tombstone: { text: { text: 'This Post was deleted by the Post author. Learn more' } } }, 'post_not_found'],
     ['a suspended tombstone', { __typename: 'TweetTombstone', tombstone: { text: { text: 'This Post is from a suspended account. Learn more' } } }, 'suspended_account'],
     ['a bare tombstone', { __typename: 'TweetTombstone' }, 'post_not_found'],
-    ['sensitive without media', { ...base, possibly_sensitive: true }, 'age_restricted'],
     ['a tweet without user', { ...base, user: {} }, 'upstream_bad_response'],
     ['an unexpected typename', { ...base, __typename: 'Something' }, 'upstream_bad_response'],
     ['an object that is no tweet', { foo: 1 }, 'upstream_bad_response'],
     ['a string', 'oops', 'upstream_bad_response'],
   ])('when the body is %s, then the outcome is %s', (_label, body, reason) => {
     expect(parseSyndicationResponse(body, '5')).toMatchObject({ ok: false, reason });
+  });
+
+  it('when a post is possibly_sensitive with no media, then it parses as a post without media (no evidence of age restriction)', () => {
+    expect(parseSyndicationResponse({ ...base, possibly_sensitive: true }, '5')).toMatchObject({ ok: true, tweet: { media: [], possiblySensitive: true } });
   });
 
   it('when the quoted tweet is a tombstone, then the host tweet still parses', () => {

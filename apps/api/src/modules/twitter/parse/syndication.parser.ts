@@ -6,6 +6,9 @@ import { at, isEmptyRec, isRec, list, type Rec, str } from './shape';
 import { cleanText } from './text';
 import { fail, fromTombstone } from './unavailable';
 
+/** Detail of the outcome for `{}`: the endpoint has no copy of the post (not a verdict on it). */
+export const EMPTY_SYNDICATION_BODY = 'empty syndication body';
+
 /**
  * A `cdn.syndication.twimg.com/tweet-result` body (the embed endpoint, our fallback). Its root is
  * the tweet itself; `mediaDetails[]` has the GraphQL media shape minus `id_str`, which the shared
@@ -13,7 +16,7 @@ import { fail, fromTombstone } from './unavailable';
  */
 export function parseSyndicationResponse(body: unknown, statusId: string): ParseOutcome {
   if (!isRec(body)) return fail('upstream_bad_response', 'body is not a JSON object');
-  if (isEmptyRec(body)) return fail('post_not_found', 'empty syndication body');
+  if (isEmptyRec(body)) return fail('post_not_found', EMPTY_SYNDICATION_BODY);
   const typename = str(body.__typename);
   if (typename === 'TweetTombstone') return fromTombstone(body);
   if (typename !== undefined && typename !== 'Tweet') {
