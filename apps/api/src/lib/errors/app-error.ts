@@ -33,6 +33,9 @@ export const ERROR_CODES = [
   'billing_not_configured',
   'billing_provider_error',
   'internal',
+  // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
+  'live_broadcast',
+  'audio_space',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -68,6 +71,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   billing_not_configured: 503,
   billing_provider_error: 502,
   internal: 500,
+  live_broadcast: 422,
+  audio_space: 422,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -102,6 +107,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
   internal: 'Internal server error',
+  live_broadcast: 'This post is a live broadcast, not a video file',
+  audio_space: 'This post is an audio Space, not a video',
 };
 
 export class AppError extends Error {

@@ -47,7 +47,7 @@ export function registerTwitterRoutes(
       res.off('close', onClose);
     }
     const built = buildTwitterData(tweet, parsed.ref, clock());
-    if (!built.ok) throw new AppError(built.reason);
+    if (!built.ok) throw new AppError(built.reason, undefined, 'details' in built ? { details: built.details } : {});
     sendOk(res, built.data);
   });
   router.all('/twitter', methodNotAllowed(['GET', 'POST']));

@@ -22,6 +22,7 @@ describeRecorded('buildTwitterData on the video fixtures', () => {
       thumbnail: 'https://pbs.twimg.com/ext_tw_video_thumb/1841204388993646595/pu/img/KKN8tSQm60z2FmtE.jpg',
       videos: video.variants,
       text: tweet.text,
+      expanded_text: tweet.text, // no t.co link besides the media link
       username: 'DivineDropbear',
       statusId: '1841206275088290279',
       processed_at: '2026-01-02T03:04:05.678Z',
@@ -76,8 +77,6 @@ describeRecorded('buildTwitterData on the video fixtures', () => {
     ['tw-tweetdetail-quote-photo-1658421690001502208.json', {}],
     ['tw-tweetdetail-retweet-of-photo-1658409412799737856.json', {}],
     ['tw-tweetdetail-notetweet-photo-1682072224013099008.json', {}],
-    ['tw-tweetdetail-card-broadcast-1790441814857826439.json', {}],
-    ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', {}],
     ['tw-tweetdetail-newschema-gif-1649191520250245121.json', {}],
   ])('when %s (%j) has no matching video, then no_video', (file, ref) => {
     const tweet = expectTweet(parseFixture(file));
@@ -119,6 +118,24 @@ describeRecorded('/video/N on recorded posts (X_SIM_FIXTURES_DIR)', () => {
     const tweet = expectTweet(parseTweetResult(loadFixture(`tw-list-video-then-3photos-${id}.json`), id));
     expect(buildTwitterData(tweet, { statusId: id, mediaType: 'video', mediaIndex: 1 }, AT)).toMatchObject({ ok: true, data: { media_index: 1 } });
     expect(buildTwitterData(tweet, { statusId: id, mediaType: 'video', mediaIndex: 2 }, AT)).toEqual({ ok: false, reason: 'no_video' });
+  });
+});
+
+describeRecorded('broadcasts and Spaces on recorded posts (X_SIM_FIXTURES_DIR)', () => {
+  // ids as they appear in the recorded cards' binding values
+  it.each([
+    ['tw-tweetdetail-card-broadcast-1790441814857826439.json', 'live_broadcast', { broadcast_id: '1BRJjPqnBqaKw', url: 'https://x.com/i/broadcasts/1BRJjPqnBqaKw', state: 'ENDED' }],
+    ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', 'audio_space', { space_id: '1vOxwjaWEbdJB', url: 'https://x.com/i/spaces/1vOxwjaWEbdJB' }],
+  ])('when %s is asked for, then it is %s with the id', (file, reason, details) => {
+    expect(buildTwitterData(expectTweet(parseFixture(file)), { statusId: fixtureStatusId(file) }, AT)).toEqual({ ok: false, reason, details });
+  });
+
+  it.each([
+    ['tw-replies-card-broadcast-2025-1897362060448801025.json', 'live_broadcast', { broadcast_id: '1yoKMoQbjlXJQ', url: 'https://x.com/i/broadcasts/1yoKMoQbjlXJQ', state: 'ENDED' }],
+    ['tw-replies-card-audiospace-2025-1896984310282088640.json', 'audio_space', { space_id: '1YqKDZMkejvJV', url: 'https://x.com/i/spaces/1YqKDZMkejvJV' }],
+  ])('when the 2025 capture %s is asked for, then it is %s with the id', (file, reason, details) => {
+    const id = fixtureStatusId(file);
+    expect(buildTwitterData(expectTweet(parseTweetResult(loadFixture(file), id)), { statusId: id }, AT)).toEqual({ ok: false, reason, details });
   });
 });
 

@@ -95,7 +95,7 @@ describeRecorded('GraphQL parser on FxEmbed fixtures', () => {
 
   it('when the post is text only (jack/20), then it parses with empty media', () => {
     expect(expectTweet(parseFixture('fx-trbri-textonly-20.json'))).toEqual({
-      statusId: '20', username: 'jack', text: 'just setting up my twttr', media: [], possiblySensitive: false, source: 'graphql',
+      statusId: '20', username: 'jack', text: 'just setting up my twttr', expandedText: 'just setting up my twttr', media: [], possiblySensitive: false, source: 'graphql',
     });
   });
 

@@ -114,6 +114,7 @@ describeRecorded('GraphQL parser on twscrape TweetDetail fixtures', () => {
       statusId: '1649191520250245121',
       username: 'XDevelopers',
       text: 'Today, we are deprecating our Premium v1.1 API, including Premium Search and Account Activity API.',
+      expandedText: 'Today, we are deprecating our Premium v1.1 API, including Premium Search and Account Activity API.',
       media: [],
       possiblySensitive: false,
       source: 'graphql',

@@ -80,7 +80,7 @@ describe('parseSyndicationResponse outcomes', () => {
 
   it('when the tweet has no media, then it parses with empty media and decoded text', () => {
     expect(parseSyndicationResponse(base, '5')).toEqual({
-      ok: true, tweet: { statusId: '5', username: 'alice', text: 'hi & bye', media: [], possiblySensitive: false, source: 'syndication' },
+      ok: true, tweet: { statusId: '5', username: 'alice', text: 'hi & bye', expandedText: 'hi & bye', media: [], possiblySensitive: false, source: 'syndication' },
     });
   });
 
