@@ -63,6 +63,19 @@ describe('fault switches', () => {
     expect((await gql(running.url, '992007', { token })).status).toBe(200);
   });
 
+  it('when a client gives up on a hanging request, then stats count it; a reset releasing one does not', async () => {
+    running.sim.faults.hang(2, 'graphql');
+    await expect(gql(running.url, '992007', { token }, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    const started = Date.now();
+    while (running.sim.stats().hangsClosedByClient === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    expect(running.sim.stats()).toMatchObject({ hangsClosedByClient: 1, hanging: 0 });
+    const pending = gql(running.url, '992007', { token }).catch(() => undefined);
+    while (running.sim.stats().hanging === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    running.sim.reset();
+    await pending;
+    expect(running.sim.stats()).toMatchObject({ hangsClosedByClient: 0, hanging: 0 });
+  });
+
   it('when a request is hanging and the simulator stops, then the socket is closed', async () => {
     running.sim.faults.hang(1, 'all');
     const pending = gql(running.url, '992007', { token });
@@ -138,7 +151,7 @@ describe('fault switches', () => {
     it('when /__sim/stats is read, then it reports every counter the benchmarks use', async () => {
       await gql(running.url, '992007', { token });
       await syndicationStatus();
-      await fetch(`${running.url}/media/pbs.twimg.com/media/GahebgHbEAEevTU.jpg`, { method: 'HEAD' });
+      await fetch(`${running.url}/media/pbs.twimg.com/media/Sim992011000000000001.jpg`, { method: 'HEAD' });
       expect(await (await fetch(`${running.url}/__sim/stats`)).json()).toEqual({
         activations: 1,
         graphqlCalls: 1,
@@ -147,6 +160,8 @@ describe('fault switches', () => {
         mediaRequests: 1,
         rateLimited: 0,
         faultsInjected: 0,
+        hangsClosedByClient: 0,
+        hanging: 0,
         validTokens: 1,
       });
     });

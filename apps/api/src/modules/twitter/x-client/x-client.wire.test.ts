@@ -119,6 +119,20 @@ describe('X client on the wire', () => {
     expect(Object.fromEntries(s)).toEqual({ id: '992021', token: syndicationToken('992021'), lang: 'en' });
   });
 
+  it('when TweetResultByRestId has no media, then TweetDetail is asked with the same guest token and cobalt\'s variables', async () => {
+    const api = await fakeX();
+    const synd = await fakeX();
+    await client(api.url, synd.url).fetchTweet('992021');
+    const detail = api.seen.find((seen) => seen.url.includes('/TweetDetail?'));
+    // queryId as cobalt sends it with a guest token (notes §2.2)
+    expect(detail?.url).toContain('/graphql/4Siu98E55GquhG52zHdY5w/TweetDetail?');
+    const q = new URL(detail?.url ?? '', api.url).searchParams;
+    expect(JSON.parse(q.get('variables') ?? '{}')).toMatchObject({ focalTweetId: '992021', with_rux_injections: false, rankingMode: 'Relevance' });
+    expect(JSON.parse(q.get('features') ?? '{}')).toHaveProperty('longform_notetweets_inline_media_enabled', true);
+    expect(detail?.headers['x-guest-token']).toBe('1234567890123456789');
+    expect(api.seen.filter((seen) => seen.url.startsWith('/1.1/guest/activate.json'))).toHaveLength(1);
+  });
+
   it('computes the syndication token like the embed widget', () => {
     expect(syndicationToken('1874097816571961839')).toBe('4jjngwkifa');
     expect(syndicationToken('1674700676612386816')).toBe('42586mwa3uv');
