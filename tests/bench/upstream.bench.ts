@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     const excluded = perId.filter((p) => !cacheable.includes(p));
     const gqlCacheable = cacheable.reduce((n, p) => n + p.graphql, 0);
     // posts TweetResultByRestId itself serves (not the TweetDetail-only or syndication-only ones)
-    const restServed = new Set(s.ids.describe().filter((e) => e.typename !== null && e.tweetDetailOnly !== true).map((e) => String(e.id)));
+    const restServed = new Set(s.ids.describe().filter((e) => e.typename !== null && e.tweetDetailOnly !== true).flatMap((e) => (typeof e.id === 'string' ? [e.id] : [])));
     const withVideo = cacheable.filter((p) => p.statuses[0] === 200 && restServed.has(p.id));
     const withoutVideo = cacheable.filter((p) => p.statuses[0] === 422);
     const perTweet = withVideo.reduce((n, p) => n + p.graphql, 0) / withVideo.length;
