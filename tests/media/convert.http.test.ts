@@ -102,8 +102,8 @@ describe('POST /api/convert/{fmt}: outputs', () => {
     expect(Math.abs(durationOf(p) - 10)).toBeLessThanOrEqual(0.1);
   });
 
-  it('when /video/N names the post\'s second video (a GIF), then that one is converted', async () => {
-    const res = await convert(base, key, 'gif', { url: postUrl(PHOTO_VIDEO_GIF, '/video/2') });
+  it('when /video/N names the post\'s third item (a GIF; X counts every media item), then that one is converted', async () => {
+    const res = await convert(base, key, 'gif', { url: postUrl(PHOTO_VIDEO_GIF, '/video/3') });
     expect(res.status).toBe(200);
     const p = await ffprobe(res.bytes, 'gif');
     // the simulator's GIF is 2 s of 320x180: never upscaled
@@ -169,7 +169,7 @@ describe('POST /api/convert/{fmt}: bad input', () => {
   });
 
   it('when mp3 is asked of a GIF (no audio), then 422 before any output', async () => {
-    const res = await convert(base, key, 'mp3', { url: postUrl(PHOTO_VIDEO_GIF, '/video/2') });
+    const res = await convert(base, key, 'mp3', { url: postUrl(PHOTO_VIDEO_GIF, '/video/3') });
     expect(res.status).toBe(422);
     expect(json(res)).toMatchObject({ error: 'This media has no audio track', type: 'no_audio' });
   });

@@ -95,7 +95,7 @@ describe('POST /api/download (Facebo/Soundc-compatible)', () => {
   });
 
   it('when the post has no media, then 422 in the {"error"} shape', async () => {
-    const res = await request(h.app).post('/api/download').set('Authorization', key).send({ url: 'https://x.com/jack/status/20' });
+    const res = await request(h.app).post('/api/download').set('Authorization', key).send({ url: 'https://x.com/sim_text/status/992021' });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: 'No media found in this post', type: 'no_media' });
   });

@@ -35,6 +35,9 @@ export const ERROR_CODES = [
   // credits (modules/credits)
   'insufficient_credits',
   'internal',
+  // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
+  'live_broadcast',
+  'audio_space',
   // media links and conversion (issue 8)
   'no_media',
   'invalid_option',
@@ -84,6 +87,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // credits (modules/credits): 402 as in the Facebo/Soundc documents
   insufficient_credits: 402,
   internal: 500,
+  live_broadcast: 422,
+  audio_space: 422,
   no_media: 422,
   invalid_option: 400,
   output_too_long: 400,
@@ -131,6 +136,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   // credits (modules/credits): the exact message of the Facebo/Soundc documents
   insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',
+  live_broadcast: 'This post is a live broadcast, not a video file',
+  audio_space: 'This post is an audio Space, not a video',
   no_media: 'No media found in this post',
   invalid_option: 'Invalid conversion option',
   output_too_long: 'The requested output is too long',

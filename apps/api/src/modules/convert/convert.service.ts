@@ -8,7 +8,7 @@ import { allowedMediaUrl } from '../media/media-link';
 import { buildTwitterData } from '../twitter/parse/envelope';
 import { parseTweetUrl } from '../twitter/parse/tweet-url';
 import type { Extractor } from '../twitter/twitter.routes';
-import type { TweetRef, VideoMedia } from '../twitter/twitter.types';
+import type { TweetRef } from '../twitter/twitter.types';
 import { DEFAULT_AUDIO_KBPS, GIF_MAX_WIDTH, creditCost, ffmpegArgs, needsReencode, outputWindow, pickRendition, type Rendition } from './convert.plan';
 import type { ConvertFormat, ConvertOptions } from './convert.schemas';
 import type { AccountSlots, WorkerPool } from './convert.slots';
@@ -63,13 +63,14 @@ export function createConvertService(deps: {
 }) {
   const { config } = deps;
 
-  async function fromPost(ref: TweetRef, format: ConvertFormat, options: ConvertOptions, requestId: string): Promise<Source> {
-    const tweet = await deps.extractor.extract(ref.statusId, { requestId });
+  async function fromPost(ref: TweetRef, format: ConvertFormat, options: ConvertOptions, requestId: string, signal: AbortSignal): Promise<Source> {
+    const tweet = await deps.extractor.extract(ref.statusId, { requestId, signal });
     const built = buildTwitterData(tweet, ref, new Date());
     if (!built.ok) throw new AppError(built.reason);
-    const videos = built.data.media.filter((m): m is VideoMedia => m.type === 'video' || m.type === 'gif');
-    const selected = videos[built.data.media_index - 1];
-    if (!selected) throw new AppError('no_video');
+    // media_index is the selected video's 1-based position among every media item of the post
+    const selected = built.data.media[built.data.media_index - 1];
+    if (!selected || selected.type === 'photo') throw new AppError('no_video');
+    if (selected.variants.length === 0) throw new AppError('no_video', 'This video is only offered as an HLS stream, which cannot be converted');
     const renditions: Rendition[] = selected.variants.map((v) => ({ url: v.url, width: v.width, height: v.height, bitrate: v.bitrate }));
     const chosen = pickRendition(format, renditions, options);
     // numbered as /download numbers the post's items
@@ -98,7 +99,7 @@ export function createConvertService(deps: {
       if (typeof rawUrl !== 'string' || rawUrl.trim() === '') throw new AppError('url_required');
       const post = parseTweetUrl(rawUrl);
       let source: Source;
-      if (post.ok) source = await fromPost(post.ref, format, options, requestId);
+      if (post.ok) source = await fromPost(post.ref, format, options, requestId, signal);
       else if (/^https?:\/\/[^/]*twimg\.com\//i.test(rawUrl.trim())) source = fromDirectUrl(rawUrl.trim());
       else if (post.code === 'unsupported_url') throw new AppError('unsupported_url');
       else throw new AppError('invalid_url', DIRECT_URL_HELP);
