@@ -24,17 +24,17 @@ describe('with Redis (defaults: 10 per email, 30 per IP, 15 minutes)', () => {
   });
 
   it('when an email has 10 failed attempts (from any IPs), then the 11th is 429 with Retry-After, even with the right password', async () => {
-    const account = await signUp(h.app); // counts as one attempt for this email
+    const account = await signUp(h); // counts as one attempt for this email
     for (let i = 0; i < 9; i++) expect((await login(h, randomIp(), account.email)).status).toBe(401);
     expectThrottled(await login(h, randomIp(), account.email), 900);
     expectThrottled(await login(h, randomIp(), account.email, PASSWORD), 900);
     // another account is not affected
-    const other = await signUp(h.app);
+    const other = await signUp(h);
     expect((await login(h, randomIp(), other.email, PASSWORD)).status).toBe(200);
   });
 
   it('when a login succeeds, then the email counter starts again', async () => {
-    const account = await signUp(h.app);
+    const account = await signUp(h);
     for (let i = 0; i < 8; i++) expect((await login(h, randomIp(), account.email)).status).toBe(401);
     expect((await login(h, randomIp(), account.email, PASSWORD)).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await login(h, randomIp(), account.email)).status).toBe(401);

@@ -12,7 +12,7 @@ import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
 import { createExtractionService } from './modules/twitter/extraction.service';
 import type { AppDeps } from './app';
-import { createAccountService } from './modules/accounts/accounts.service';
+import { createAccountModule } from './modules/accounts/accounts.module';
 import { createAuthThrottle } from './modules/accounts/auth-throttle';
 import { createSessionService } from './modules/accounts/sessions.service';
 import { createBillingRepository } from './modules/billing/billing.repository';
@@ -102,10 +102,11 @@ export async function createContainer(opts: ContainerOptions) {
     redis,
     keyPrefix: `${prefix}:auth`,
     windowSeconds: env.AUTH_THROTTLE_WINDOW_SECONDS,
+    perIpEmail: env.AUTH_THROTTLE_PER_IP_EMAIL,
     perEmail: env.AUTH_THROTTLE_PER_EMAIL,
     perIp: env.AUTH_THROTTLE_PER_IP,
   });
-  const accounts = createAccountService({ prisma, sessions, throttle, logger });
+  const { accounts, recovery, mailer } = createAccountModule({ env, prisma, sessions, throttle, logger, now });
   const stripe = createStripeClient(env);
   if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
   else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
@@ -145,7 +146,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     extractor,
     isShuttingDown: () => shuttingDown,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits })],
   };
 
   return {
@@ -157,6 +158,8 @@ export async function createContainer(opts: ContainerOptions) {
     users,
     sessions,
     accounts,
+    recovery,
+    mailer,
     billing,
     webhooks,
     limits,
@@ -170,6 +173,7 @@ export async function createContainer(opts: ContainerOptions) {
       clearInterval(flushTimer);
       clearInterval(localFlushTimer);
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
+      await mailer.close();
       await xClient.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

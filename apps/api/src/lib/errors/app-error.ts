@@ -33,6 +33,12 @@ export const ERROR_CODES = [
   'billing_not_configured',
   'billing_provider_error',
   'internal',
+  // account email links (issue 7)
+  'email_not_verified',
+  'invalid_token',
+  'token_expired',
+  'token_used',
+  'wrong_password',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -68,6 +74,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   billing_not_configured: 503,
   billing_provider_error: 502,
   internal: 500,
+  email_not_verified: 403,
+  invalid_token: 400,
+  token_expired: 410,
+  token_used: 410,
+  wrong_password: 403,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -102,6 +113,11 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
   internal: 'Internal server error',
+  email_not_verified: 'Confirm your email address first: sign up again with it to get a new link',
+  invalid_token: 'This link is not valid',
+  token_expired: 'This link has expired; ask for a new one',
+  token_used: 'This link has already been used; ask for a new one',
+  wrong_password: 'The current password is wrong',
 };
 
 export class AppError extends Error {
