@@ -19,6 +19,7 @@ import { createBillingRepository } from './modules/billing/billing.repository';
 import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
+import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 
 export interface ContainerOptions {
@@ -56,7 +57,7 @@ export async function createContainer(opts: ContainerOptions) {
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS, now });
+  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium: premiumPolicyFrom(env), now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = createRateLimitService({
@@ -114,7 +115,7 @@ export async function createContainer(opts: ContainerOptions) {
     prisma,
     stripe,
     priceId: env.STRIPE_PRICE_ID,
-    pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS,
+    premium: premiumPolicyFrom(env),
     logger,
     now,
   });
@@ -122,6 +123,7 @@ export async function createContainer(opts: ContainerOptions) {
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
+    premiumPrices: premiumPolicyFrom(env).prices,
     authCache,
     logger,
   });
