@@ -60,6 +60,15 @@ describe('link tokens', () => {
     expect(again.body).toMatchObject({ code: -1, error: { type: 'token_used' } });
   });
 
+  it('when the same link is posted several times at once, then exactly one use succeeds', async () => {
+    const account = await signUp(h);
+    const token = await resetLink(account.email);
+    const answers = await Promise.all(['first new password', 'second new password', 'third new password'].map((password) => post('/password/reset', { token, password })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 410, 410]);
+    const winner = ['first new password', 'second new password', 'third new password'][answers.findIndex((r) => r.status === 200)] ?? '';
+    expect((await login(account.email, winner)).status).toBe(200);
+  });
+
   it('when a sign-up link is 23 h 59 min old it works; past 24 h it is 410 token_expired', async () => {
     const a = await pendingSignup();
     const b = await pendingSignup();

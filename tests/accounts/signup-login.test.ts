@@ -159,9 +159,15 @@ describe('sign-up', () => {
     expect(right.body).toMatchObject({ code: -1, error: { type: 'email_not_verified' } });
     expect(sessionCookie(right)).toBeUndefined();
     expect((await loginPost(email, 'wrong password 123')).status).toBe(401);
-    // signing up again with the address sends the link that opens it
+    // a session opened before verification existed (maybe by whoever claimed the account then)
+    const earlier = await h.container.sessions.create(user.id);
+    const earlierCookie = `twdown_session=${earlier.token}`;
+    expect((await request(h.app).get('/dashboard/api/me').set('Cookie', earlierCookie)).status).toBe(200);
+    // signing up again with the address sends the link that opens it, and ends that session
     const owner = await signUp(h, { email, password: 'the owner password' });
     expect(owner.userId).toBe(user.id);
+    expect((await request(h.app).get('/dashboard/api/me').set('Cookie', earlierCookie)).status).toBe(401);
+    expect((await request(h.app).get('/dashboard/api/me').set('Cookie', owner.cookie)).status).toBe(200);
   });
 });
 
