@@ -21,6 +21,8 @@ import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
+import { createCreditsService } from './modules/credits/credits.service';
+import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
   env: Env;
@@ -57,7 +59,8 @@ export async function createContainer(opts: ContainerOptions) {
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium: premiumPolicyFrom(env), now });
+  const premium = premiumPolicyFrom(env);
+  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = createRateLimitService({
@@ -115,17 +118,28 @@ export async function createContainer(opts: ContainerOptions) {
     prisma,
     stripe,
     priceId: env.STRIPE_PRICE_ID,
-    premium: premiumPolicyFrom(env),
+    premium,
     logger,
     now,
   });
+  const credits = createCreditsService({ prisma, now });
+  const creditGrants = createCreditGrants({
+    prisma,
+    credits,
+    perPeriod: env.CREDITS_PER_PERIOD,
+    premiumPriceIds: [...premium.prices],
+    logger,
+    now,
+  });
+  const creditsStanding = { credits, perPeriod: env.CREDITS_PER_PERIOD, convertCostPerMinute: env.CONVERT_CREDIT_COST };
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
-    premiumPrices: premiumPolicyFrom(env).prices,
+    premiumPrices: premium.prices,
     authCache,
     logger,
+    creditGrants,
   });
 
   let shuttingDown = false;
@@ -137,6 +151,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
   }, 30_000);
   flushTimer.unref();
+  const stopCreditSweep = creditGrants.startMonthlySweep();
 
   const deps: AppDeps = {
     env,
@@ -147,8 +162,9 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     extractor,
+    creditsStanding,
     isShuttingDown: () => shuttingDown,
-    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
@@ -167,6 +183,8 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     xClient,
+    credits,
+    creditGrants,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -174,6 +192,7 @@ export async function createContainer(opts: ContainerOptions) {
       shuttingDown = true;
       clearInterval(flushTimer);
       clearInterval(localFlushTimer);
+      stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await mailer.close();
       await xClient.close();

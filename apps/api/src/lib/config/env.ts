@@ -91,6 +91,12 @@ export const envSchema = z.object({
   AUTH_THROTTLE_PER_IP_EMAIL: positiveInt.default(10),
   /** More prices that grant premium (comma-separated price_... ids), besides STRIPE_PRICE_ID. */
   STRIPE_PRICE_IDS: optionalString.transform((v) => (v ? v.split(',').map((p) => p.trim()).filter(Boolean) : [])),
+
+  // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
+  /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */
+  CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
+  /** Credits one conversion costs per started minute of output. */
+  CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
