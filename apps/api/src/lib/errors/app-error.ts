@@ -41,6 +41,9 @@ export const ERROR_CODES = [
   'token_expired',
   'token_used',
   'wrong_password',
+  // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
+  'live_broadcast',
+  'audio_space',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -83,6 +86,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   token_expired: 410,
   token_used: 410,
   wrong_password: 403,
+  live_broadcast: 422,
+  audio_space: 422,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -124,6 +129,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   token_expired: 'This link has expired; ask for a new one',
   token_used: 'This link has already been used; ask for a new one',
   wrong_password: 'The current password is wrong',
+  live_broadcast: 'This post is a live broadcast, not a video file',
+  audio_space: 'This post is an audio Space, not a video',
 };
 
 export class AppError extends Error {
