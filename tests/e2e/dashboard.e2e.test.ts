@@ -8,6 +8,7 @@
  *   → Usage shows the call → revoke the key in the UI → the next API call gets 401
  *   → rename + rotate a second key (both secrets work in the grace period) → delete the old one → 401
  *   → forgot password → the reset link from the mail → log in with the new one → log out everywhere
+ *   → change the email address through the link mailed to the new one
  *
  * The pages run under their strict Content-Security-Policy; any violation the browser reports
  * fails the test.
@@ -358,6 +359,23 @@ describe('developer dashboard (browser, real app)', () => {
     await page.locator('#login-password').fill(NEW_PASSWORD);
     await page.locator('#login-submit').click();
     await page.getByTestId('view-overview').waitFor();
+  });
+
+  test('changes the email address: the link goes to the new address, the confirm page switches it, the old address is told', async () => {
+    const newEmail = `e2e-new-${Date.now()}@example.com`;
+    await page.getByTestId('nav-account').click();
+    await page.getByTestId('account-new-email').fill(newEmail);
+    await page.getByTestId('account-email-password').fill(NEW_PASSWORD);
+    await page.getByTestId('email-form-submit').click();
+    await page.getByTestId('email-form-note').filter({ hasText: newEmail }).waitFor();
+    const token = linkToken(await harness.mail.next(newEmail), 'confirm-email');
+    const res = await page.goto(`${base}/dashboard/confirm-email#token=${token}`);
+    expectStrictCsp(res?.headers()['content-security-policy']);
+    await page.getByTestId('confirm-email-status').filter({ hasText: `now uses ${newEmail}` }).waitFor();
+    await shot('17-email-changed');
+    expect((await harness.mail.next(EMAIL)).subject).toBe('Your twdown email address was changed');
+    await page.goto(`${base}/dashboard`);
+    await expect(page.getByTestId('user-email').innerText()).resolves.toBe(newEmail);
   });
 
   test('small screens and dark mode render the same views', async () => {

@@ -26,7 +26,7 @@ function field(id, label, attrs) {
 function section(id, title, lead, fields, label, onSubmit) {
   const note = h('div', { class: 'form-error', 'data-testid': `${id}-note`, role: 'status', hidden: true });
   const submit = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': `${id}-submit` }, label));
-  const form = h('form', { id, 'data-testid': id, novalidate: true, class: 'card-body' }, h('p', { class: 'muted' }, lead), ...fields, note, submit);
+  const form = h('form', { id, 'data-testid': id, novalidate: true, class: 'card-body account-form' }, h('p', { class: 'muted' }, lead), ...fields, note, submit);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     note.hidden = true;
