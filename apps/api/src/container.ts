@@ -44,7 +44,7 @@ export async function createContainer(opts: ContainerOptions) {
   const now = opts.now ?? (() => new Date());
   const prefix = opts.keyPrefix ?? 'twdown';
   const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
-  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger) : null;
+  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger, 'main', { commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }) : null;
   if (redis) {
     await waitForRedis(redis).catch((err: unknown) => {
       // Not fatal: the rate limiter falls back to per-process limits until Redis is back.

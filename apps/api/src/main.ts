@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Server } from 'node:http';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { issueDemoKey } from './demo';
 import { loadEnvOrExit } from './lib/config/env';
+import { createHttpServer } from './lib/http/server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
 import { migrateDatabase } from './lib/db/migrate';
 import { createLogger } from './lib/logger/logger';
@@ -40,12 +40,12 @@ async function main(): Promise<void> {
     keyPrefix: env.REDIS_KEY_PREFIX,
   });
   const app = buildApp(container.deps);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+  const http = createHttpServer(app, {
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    logger,
   });
-  server.keepAliveTimeout = 65_000;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const port = await http.listen(env.PORT, env.HOST);
   logger.info({ port }, `twdown API listening on http://localhost:${port}/api/v1`);
 
   if (embedded) {
@@ -68,31 +68,28 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    logger.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down: finishing in-flight requests');
     container.beginShutdown();
+    // A last resort if closing the services itself hangs: the drain answers every request by the
+    // end of the grace period, so only a stuck close gets here.
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out; exiting');
       process.exit(1);
-    }, 15_000);
+    }, env.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
-    // keep-alive sockets become idle as in-flight responses finish: close them as they do
-    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     const finish = async () => {
-      clearInterval(reaper);
+      await http.drain(env.SHUTDOWN_GRACE_MS);
       await container.close();
       if (embedded) await embedded.stop();
       logger.info('bye');
     };
-    server.close(() => {
-      finish().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'error while closing connections');
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
+    finish().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while closing connections');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -81,6 +81,22 @@ export const envSchema = z.object({
   STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+
+  // --- Resilience (issue 7): Redis deadlines, HTTP timeouts, draining, abuse limits ---
+  /** Deadline of every Redis command, ms; a Redis that stays silent this long counts as down. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(300),
+  /** Time a client has to send a whole request (headers and body, ≤ 16 KB), ms. */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Time a client has to send the request headers, ms (≤ HTTP_REQUEST_TIMEOUT_MS). */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(5_000),
+  /** On SIGTERM: how long in-flight requests may run before they are answered 503 and the process exits, ms. */
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  /** While the key-invalidation channel is down, cached keys older than this are re-checked in PostgreSQL, seconds. */
+  AUTH_CACHE_OUTAGE_TTL_SECONDS: z.coerce.number().int().min(0).default(2),
+  /** GET /api/v1/usage calls per key per minute. */
+  USAGE_READS_PER_MINUTE: positiveInt.default(30),
+  /** Refused API-key requests (unknown/revoked key, or not premium) per client IP per minute. */
+  AUTH_FAILURES_PER_IP_PER_MINUTE: positiveInt.default(60),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
