@@ -8,6 +8,7 @@ import { createAuthCache } from './modules/auth/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
 import { createRateLimitService, windowsFromLimits } from './modules/ratelimit/rate-limit.service';
 import { createUsageService } from './modules/usage/usage.service';
+import { createAbuseLimits } from './modules/ratelimit/abuse-limits';
 import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
 import { createExtractionService } from './modules/twitter/extraction.service';
@@ -67,6 +68,12 @@ export async function createContainer(opts: ContainerOptions) {
       perDay: env.RATE_LIMIT_PER_DAY,
     }),
     keyPrefix: `${prefix}:rl`,
+  });
+  const abuse = createAbuseLimits({
+    redis,
+    keyPrefix: `${prefix}:abuse`,
+    usageReadsPerMinute: env.USAGE_READS_PER_MINUTE,
+    authFailuresPerIpPerMinute: env.AUTH_FAILURES_PER_IP_PER_MINUTE,
   });
   const usage = createUsageService({ prisma, redis, logger, keyPrefix: `${prefix}:usage` });
 
@@ -145,6 +152,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     extractor,
     isShuttingDown: () => shuttingDown,
+    abuse,
     plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
   };
 

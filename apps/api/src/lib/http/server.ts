@@ -42,7 +42,7 @@ export function createHttpServer(app: RequestListener, opts: HttpServerOptions) 
     res.writeHead = ((...args: unknown[]) => {
       if (!res.headersSent && (draining || !req.complete)) res.setHeader('Connection', 'close');
       return writeHead(...args);
-    }) as ServerResponse['writeHead'];
+    });
   }
 
   const server = http.createServer(

@@ -20,6 +20,7 @@ export const TWITTER_ERROR_CODES: ErrorCode[] = [
   'no_video',
   'upstream_bad_response',
   'upstream_unavailable',
+  'shutting_down',
   'internal',
 ];
 

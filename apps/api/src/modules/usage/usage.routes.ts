@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
+import { methodNotAllowed } from '../../lib/http/error-handler';
 import type { PrismaClient } from '../../lib/db/prisma';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit.headers';
 import type { RateLimitService, WindowState } from '../ratelimit/rate-limit.service';
@@ -20,9 +21,9 @@ export function windowStanding(windows: WindowState[]): UsageData['windows'] {
 /** GET /usage: not billable, so it reports the standing without counting a request. */
 export function registerUsageRoutes(
   router: Router,
-  deps: { auth: RequestHandler; prisma: PrismaClient; usage: UsageService; limits: RateLimitService },
+  deps: { auth: RequestHandler[]; prisma: PrismaClient; usage: UsageService; limits: RateLimitService },
 ): void {
-  router.get('/usage', deps.auth, async (req, res) => {
+  router.get('/usage', ...deps.auth, async (req, res) => {
     const principal = req.principal;
     if (!principal) throw new AppError('internal');
     const [key, windows, summary] = await Promise.all([
@@ -35,4 +36,5 @@ export function registerUsageRoutes(
     const data: UsageData = { key, windows: windowStanding(windows), ...summary };
     sendOk(res, data);
   });
+  router.all('/usage', methodNotAllowed(['GET']));
 }
