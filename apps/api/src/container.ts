@@ -55,7 +55,12 @@ export async function createContainer(opts: ContainerOptions) {
   // X tokens and the extraction cache need a key-value store; without Redis an in-process one serves.
   const xRedis: Redis = redis ?? new IORedisMock();
 
-  const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
+  const authCache = createAuthCache({
+    ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
+    outageTtlMs: env.AUTH_CACHE_OUTAGE_TTL_SECONDS * 1000,
+    redis,
+    logger,
+  });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
   const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS, now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
