@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'billing_provider_error',
   // resilience (issue 7)
   'shutting_down',
+  'request_timeout',
   'internal',
 ] as const;
 
@@ -70,6 +71,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   billing_not_configured: 503,
   billing_provider_error: 502,
   shutting_down: 503,
+  request_timeout: 408,
   internal: 500,
 };
 
@@ -105,6 +107,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
   shutting_down: 'The server is restarting, retry',
+  request_timeout: 'The request was not received in time',
   internal: 'Internal server error',
 };
 

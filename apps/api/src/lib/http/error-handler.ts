@@ -41,6 +41,7 @@ function bodyError(bp: BodyParserError): AppError | undefined {
   }
   if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500 && bp.expose === true) {
     if (bp.status === 404) return new AppError('route_not_found');
+    if (bp.status === 403) return new AppError('forbidden');
     return new AppError('bad_request');
   }
   return undefined;

@@ -1,4 +1,6 @@
-import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import http, { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logger/logger';
@@ -61,6 +63,28 @@ export function createHttpServer(app: RequestListener, opts: HttpServerOptions) 
     },
   );
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
+  // Requests Node refuses before Express sees them (malformed, headers too large, too slow) get
+  // the envelope too, instead of Node's bare "400 Bad Request".
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // `_httpMessage` is the response in progress on this socket: once its headers left, a second
+    // status line would corrupt the stream, so the socket is only closed.
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!socket.writable || current?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const appErr =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('request_timeout')
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? new AppError('bad_request', 'Request headers are too large')
+          : new AppError('bad_request', 'Malformed HTTP request');
+    const body = JSON.stringify(errorBody(appErr, randomUUID()));
+    socket.end(
+      `HTTP/1.1 ${appErr.status} ${STATUS_CODES[appErr.status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 
   /** Answers a request the grace period did not let finish, so the client is not reset. */
   function answerUnfinished(req: IncomingMessage, res: ServerResponse): void {
