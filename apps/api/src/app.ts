@@ -43,7 +43,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.use(optionsAsEnvelope());
+  app.use(optionsAsEnvelope(app));
 
   registerHealthRoutes(app, deps);
 

@@ -1,34 +1,49 @@
-import type { RequestHandler, Response } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error';
-import { errorBody } from './envelope';
+
+/** The parts of router 2.x's Layer/Route (Express 5) this reads. */
+interface RouterLayer {
+  match(path: string): { path: string } | null | undefined;
+  route?: { _methods(): string[] };
+  handle?: { stack?: RouterLayer[] };
+}
+
+/** Methods of every route matching `path`, through mounted routers (what Express itself collects for OPTIONS). */
+function methodsFor(stack: RouterLayer[], path: string, into: Set<string>): void {
+  for (const layer of stack) {
+    const matched = layer.match(path);
+    if (!matched) continue;
+    if (layer.route) {
+      for (const m of layer.route._methods()) into.add(m);
+    } else if (layer.handle?.stack) {
+      const rest = path.slice(matched.path.length);
+      methodsFor(layer.handle.stack, rest.startsWith('/') ? rest : `/${rest}`, into);
+    }
+  }
+}
 
 /**
  * OPTIONS on any route is answered 405 `method_not_allowed` in the JSON envelope, with `Allow`
- * listing the route's methods; an unknown path is a 404 as for any method. This API does no
- * CORS (keys are server-side secrets; the dashboard is same-origin), so there is no preflight
- * to answer.
- *
- * Express answers OPTIONS by itself when no route handles it (200, text/plain, the methods as
- * the body), after collecting the methods of every route matching the path. That list is the
- * one we want in `Allow`, so this keeps Express's answer and only changes its status and body.
+ * listing the route's methods; on an unknown path it is a 404 like any other method. This API
+ * does no CORS (keys are server-side secrets; the dashboard is same-origin), so there is no
+ * preflight to answer. Express's own answer would be a 200 text/plain list of methods, or, where
+ * a middleware runs first (session check, 404 handler), whatever that middleware says.
  */
-export function optionsAsEnvelope(): RequestHandler {
+export function optionsAsEnvelope(app: Express): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'OPTIONS') {
       next();
       return;
     }
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.end = ((...args: unknown[]) => {
-      const allow = res.getHeader('Allow');
-      const plain = String(res.getHeader('Content-Type') ?? '').startsWith('text/plain');
-      if (res.headersSent || res.statusCode !== 200 || allow === undefined || !plain) return end(...args);
-      const body = JSON.stringify(errorBody(new AppError('method_not_allowed'), req.id));
-      res.statusCode = 405;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(body));
-      return end(body);
-    }) as Response['end'];
-    next();
+    const methods = new Set<string>();
+    const router = (app as unknown as { router: { stack: RouterLayer[] } }).router;
+    methodsFor(router.stack, req.path, methods);
+    methods.delete('OPTIONS');
+    if (methods.size === 0) {
+      next(new AppError('route_not_found', `Route not found: ${req.method} ${req.path}`));
+      return;
+    }
+    res.setHeader('Allow', [...methods].sort().join(', '));
+    next(new AppError('method_not_allowed'));
   };
 }

@@ -1,7 +1,6 @@
 import type { Router } from 'express';
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Redis } from '../../lib/redis/redis';
-import { methodNotAllowed } from '../../lib/http/error-handler';
 
 async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 1000) {
   const started = Date.now();
@@ -34,5 +33,4 @@ export function registerHealthRoutes(router: Router, deps: { prisma: PrismaClien
         : { code: -1, message: deps.isShuttingDown() ? 'Shutting down' : 'Not ready', error: { type: 'not_ready', checks } },
     );
   });
-  router.all(['/healthz', '/readyz'], methodNotAllowed(['GET']));
 }
