@@ -9,6 +9,8 @@ import { migrateDatabase } from './lib/db/migrate';
 import { createLogger } from './lib/logger/logger';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
+const CLOSE_TIMEOUT_MS = 1_000;
+const ANSWER_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const env = loadEnvOrExit();
@@ -78,8 +80,16 @@ async function main(): Promise<void> {
     }, env.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
     const finish = async () => {
-      await http.drain(env.SHUTDOWN_GRACE_MS);
-      await container.close();
+      // The grace period covers everything: requests get what is left after the time reserved
+      // for answering the stragglers (0.5 s) and closing the services (1 s).
+      await http.drain(Math.max(0, env.SHUTDOWN_GRACE_MS - ANSWER_TIMEOUT_MS - CLOSE_TIMEOUT_MS));
+      // Usage is flushed first thing in close(); what may hang after it (an X request that never
+      // answers keeps the X client's pool open) must not keep the process alive: 1 s, then exit.
+      const closed = await Promise.race([
+        container.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS).unref()),
+      ]);
+      if (!closed) logger.warn('services did not close within 1 s; exiting anyway');
       if (embedded) await embedded.stop();
       logger.info('bye');
     };

@@ -89,7 +89,7 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
   /** Time a client has to send the request headers, ms (≤ HTTP_REQUEST_TIMEOUT_MS). */
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(5_000),
-  /** On SIGTERM: how long in-flight requests may run before they are answered 503 and the process exits, ms. */
+  /** On SIGTERM: the process exits 0 within this, ms; requests still running 1.5 s before its end are answered 503. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   /** While the key-invalidation channel is down, cached keys older than this are re-checked in PostgreSQL, seconds. */
   AUTH_CACHE_OUTAGE_TTL_SECONDS: z.coerce.number().int().min(0).default(2),
