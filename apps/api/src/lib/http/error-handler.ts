@@ -39,7 +39,9 @@ function bodyError(bp: BodyParserError): AppError | undefined {
   if (typeof bp.code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI|ERR_ZSTD)/.test(bp.code)) {
     return new AppError('bad_request', 'Request body could not be decompressed (corrupt or truncated)');
   }
-  if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500 && bp.expose === true) {
+  // http-errors mark client errors `expose`; the router's "Failed to decode param" is a URIError
+  // with status 400 and no such mark.
+  if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500 && (bp.expose === true || bp instanceof URIError)) {
     if (bp.status === 404) return new AppError('route_not_found');
     if (bp.status === 403) return new AppError('forbidden');
     return new AppError('bad_request');

@@ -37,7 +37,13 @@ export function optionsAsEnvelope(app: Express): RequestHandler {
     }
     const methods = new Set<string>();
     const router = (app as unknown as { router: { stack: RouterLayer[] } }).router;
-    methodsFor(router.stack, req.path, methods);
+    try {
+      methodsFor(router.stack, req.path, methods);
+    } catch {
+      // matching decodes route parameters: a malformed %-escape fails there as it would in routing
+      next(new AppError('bad_request', 'Malformed percent-encoding in the path'));
+      return;
+    }
     methods.delete('OPTIONS');
     if (methods.size === 0) {
       next(new AppError('route_not_found', `Route not found: ${req.method} ${req.path}`));
