@@ -16,7 +16,7 @@ export function prng(seed: number) {
     int: (n: number) => Math.floor(next() * n),
     pick<T>(xs: readonly T[]): T {
       if (xs.length === 0) throw new Error('pick from an empty list');
-      return xs[Math.floor(next() * xs.length)] as T;
+      return xs[Math.floor(next() * xs.length)];
     },
     chance: (p: number) => next() < p,
     bytes(n: number): Buffer {
