@@ -124,8 +124,6 @@ export function createAuthCache(deps: {
     },
     async listen(): Promise<void> {
       if (!deps.redis || subscriber) return;
-      // The offline queue lets the SUBSCRIBE wait for a (re)connection; ioredis re-subscribes
-      // by itself after a reconnect.
       const sub = deps.redis.duplicate({ enableOfflineQueue: true });
       subscriber = sub;
       sub.on('error', () => undefined); // the main connection already logs Redis errors
@@ -136,11 +134,20 @@ export function createAuthCache(deps: {
       };
       sub.on('close', down);
       sub.on('end', down);
-      // After a reconnect we may have missed messages: drop everything. ioredis re-subscribes by
-      // itself as the connection becomes ready, so the channel counts as up again from then.
+      // (Re)subscribe on every ready connection: ioredis re-subscribes by itself only to channels
+      // it once subscribed, so a Redis that was down at start-up would otherwise never be. We may
+      // have missed messages while down: drop everything once the subscription is back.
+      let resolveFirst: () => void = () => undefined;
+      const first = new Promise<void>((resolve) => (resolveFirst = resolve));
       sub.on('ready', () => {
-        channelUp = true;
-        applyInvalidation('all:');
+        sub.subscribe(CHANNEL).then(
+          () => {
+            channelUp = true;
+            applyInvalidation('all:');
+            resolveFirst();
+          },
+          (err: unknown) => deps.logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'),
+        );
       });
       // A silent Redis closes no socket: a PING that gets no answer within the command deadline
       // does (socketTimeout), which marks the channel down.
@@ -148,13 +155,8 @@ export function createAuthCache(deps: {
         if (sub.status === 'ready') sub.ping().catch(() => undefined);
       }, deps.heartbeatMs ?? 1000);
       heartbeat.unref();
-      const subscribed = sub.subscribe(CHANNEL).then(() => {
-        channelUp = true;
-      }, (err: unknown) => {
-        deps.logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed');
-      });
       // Do not hold start-up hostage to Redis: give up waiting after 2 s (it still subscribes later).
-      await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([first, new Promise((r) => setTimeout(r, 2000).unref())]);
     },
     /** Resolves once every invalidation published so far has left (short-lived processes: the CLI). */
     async drain(): Promise<void> {
