@@ -61,3 +61,23 @@ it('when Redis is down and a key is revoked on another process, then it stops wo
   await new Promise((r) => setTimeout(r, 200));
   expect((await request(appB).post('/api/v1/twitter').set(bearer(other.key)).send(PAST_AUTH)).status).toBe(401);
 }, 60_000);
+
+it('when a process starts while Redis is down, then it subscribes once Redis is up and revocations reach it at once', async () => {
+  await redis.stop();
+  const c = await createContainer({ env: a.env, logger: createLogger({ level: 'silent' }), databaseUrl: a.db.url, redisUrl: redis.url, keyPrefix: a.keyPrefix });
+  try {
+    const appC = buildApp(c.deps);
+    await redis.restart();
+    const readyBy = Date.now() + 8_000;
+    while ((await request(appC).get('/readyz')).status !== 200 && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300)); // the subscription follows the connection
+    const { key, userId, keyId } = await a.createKey();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await request(appC).post('/api/v1/twitter').set(bearer(key)).send(PAST_AUTH)).status).toBe(400);
+    await a.container.keys.revoke(userId, keyId);
+    await new Promise((r) => setTimeout(r, 200)); // well under the 2 s outage TTL: only a pushed message explains a 401
+    expect((await request(appC).post('/api/v1/twitter').set(bearer(key)).send(PAST_AUTH)).status).toBe(401);
+  } finally {
+    await c.close();
+  }
+}, 60_000);
