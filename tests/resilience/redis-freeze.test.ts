@@ -6,7 +6,7 @@ import { startOwnRedis, type OwnRedis } from '../support/redis-server';
 const DEADLINE_MS = 250;
 const P99_BOUND_MS = DEADLINE_MS + 50;
 const FREEZE_MS = 6_000;
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 const TWEET = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
 
 interface Sample {
