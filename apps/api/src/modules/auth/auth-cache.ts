@@ -150,7 +150,7 @@ export function createAuthCache(deps: {
         );
       });
       // A silent Redis closes no socket: a PING that gets no answer within the command deadline
-      // does (socketTimeout), which marks the channel down.
+      // does (the command deadline drops the connection), which marks the channel down.
       heartbeat = setInterval(() => {
         if (sub.status === 'ready') sub.ping().catch(() => undefined);
       }, deps.heartbeatMs ?? 1000);
