@@ -97,6 +97,12 @@ export const envSchema = z.object({
   USAGE_READS_PER_MINUTE: positiveInt.default(30),
   /** Refused API-key requests (unknown/revoked key, or not premium) per client IP per minute. */
   AUTH_FAILURES_PER_IP_PER_MINUTE: positiveInt.default(60),
+
+  // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
+  /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */
+  CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
+  /** Credits one conversion costs per started minute of output. */
+  CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
