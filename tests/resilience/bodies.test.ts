@@ -3,7 +3,7 @@ import { bearer, startHarness, type Harness } from '../support/harness';
 import { standinEnv, startStripeStandin, type StripeStandin } from '../support/stripe-standin';
 import { envelopeProblem } from './envelope';
 
-const TWEET = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
+const TWEET = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
 const LOGIN = JSON.stringify({ email: 'nobody@example.com', password: 'correct horse battery' });
 
 function corrupt(buf: Buffer): Buffer {

@@ -4,7 +4,7 @@ import { startHarness, type Harness } from '../support/harness';
 import { envelopeProblem } from './envelope';
 
 const GRACE_MS = 3_000;
-const TWEET = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
+const TWEET = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
 const CLIENTS = 6;
 
 let h: Harness;

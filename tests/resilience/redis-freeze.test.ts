@@ -7,7 +7,7 @@ const DEADLINE_MS = 250;
 const P99_BOUND_MS = DEADLINE_MS + 50;
 const FREEZE_MS = 6_000;
 const CONCURRENCY = 4;
-const TWEET = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
+const TWEET = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
 
 interface Sample {
   phase: 'before' | 'frozen' | 'after';
@@ -92,8 +92,9 @@ it('when Redis is frozen (SIGSTOP) under load, then p99 stays within the deadlin
   const frozen = figures[1];
   expect(frozen?.requests).toBeGreaterThan(50);
   expect(frozen?.p99).toBeLessThanOrEqual(P99_BOUND_MS);
-  expect(samples.filter((s) => s.status >= 500)).toEqual([]);
-  expect(samples.filter((s) => s.status !== 200)).toEqual([]);
+  // counts, not the samples: the statuses per phase are printed above
+  expect(samples.filter((s) => s.status >= 500).length).toBe(0);
+  expect(samples.filter((s) => s.status !== 200).length).toBe(0);
   expect(ready).toBe(true);
 
   // Usage counted while Redis was frozen was kept and written once Redis answered again.
