@@ -17,6 +17,8 @@ import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import { AppError } from './lib/errors/app-error';
+import type { Metrics } from './modules/metrics/metrics';
+import { registerMetrics } from './modules/metrics/metrics.routes';
 
 export interface AppDeps {
   env: Env;
@@ -28,6 +30,8 @@ export interface AppDeps {
   usage: UsageService;
   extractor: Extractor;
   isShuttingDown: () => boolean;
+  /** Prometheus metrics (GET /metrics with METRICS_TOKEN); absent in unit-style test apps. */
+  metrics?: Metrics;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
 }
@@ -39,6 +43,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  if (deps.metrics) registerMetrics(app, { metrics: deps.metrics, token: deps.env.METRICS_TOKEN });
   app.use(helmet({ contentSecurityPolicy: false }));
 
   registerHealthRoutes(app, deps);

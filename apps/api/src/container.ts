@@ -1,8 +1,9 @@
-import IORedisMock from 'ioredis-mock';
 import type { Env } from './lib/config/env';
 import { createPrisma, type PrismaClient } from './lib/db/prisma';
 import type { Logger } from './lib/logger/logger';
 import { createRedis, waitForRedis, type Redis } from './lib/redis/redis';
+import type { KvStore } from './lib/kv/kv-store';
+import { createMemoryStore } from './lib/kv/memory-store';
 import { createKeyResolver } from './modules/auth/api-key.auth';
 import { createAuthCache } from './modules/auth/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
@@ -20,6 +21,7 @@ import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
+import { createMetrics } from './modules/metrics/metrics';
 
 export interface ContainerOptions {
   env: Env;
@@ -52,14 +54,15 @@ export async function createContainer(opts: ContainerOptions) {
     });
   }
   // X tokens and the extraction cache need a key-value store; without Redis an in-process one serves.
-  const xRedis: Redis = redis ?? new IORedisMock();
+  const xRedis: KvStore = redis ?? createMemoryStore();
+  const metrics = createMetrics({ xBaseUrls: [env.X_API_BASE_URL, env.X_SYNDICATION_BASE_URL] });
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
   const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS, now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
-  const limits = createRateLimitService({
+  const limits = metrics.observeLimits(createRateLimitService({
     redis,
     windows: windowsFromLimits({
       perMinute: env.RATE_LIMIT_PER_MINUTE,
@@ -67,7 +70,7 @@ export async function createContainer(opts: ContainerOptions) {
       perDay: env.RATE_LIMIT_PER_DAY,
     }),
     keyPrefix: `${prefix}:rl`,
-  });
+  }));
   const usage = createUsageService({ prisma, redis, logger, keyPrefix: `${prefix}:usage` });
 
   const xClient = createXClient({
@@ -89,9 +92,10 @@ export async function createContainer(opts: ContainerOptions) {
       },
     },
   });
+  metrics.watchBreaker(() => xClient.circuitState());
   const extractor = createExtractionService({
     xClient,
-    redis: xRedis,
+    redis: metrics.observeCache(xRedis),
     logger,
     cacheTtlSeconds: env.X_CACHE_TTL_SECONDS,
     keyPrefix: `${prefix}:x:`,
@@ -117,13 +121,13 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
-  const webhooks = createStripeWebhookService({
+  const webhooks = metrics.observeWebhooks(createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
     authCache,
     logger,
-  });
+  }));
 
   let shuttingDown = false;
   const localFlushTimer = setInterval(() => {
@@ -145,6 +149,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     extractor,
     isShuttingDown: () => shuttingDown,
+    metrics,
     plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
   };
 
@@ -162,6 +167,7 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     xClient,
+    metrics,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -173,8 +179,8 @@ export async function createContainer(opts: ContainerOptions) {
       await xClient.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
-      if (!opts.redisUrl) xRedis.disconnect();
       await prisma.$disconnect();
+      metrics.close();
     },
   };
 }

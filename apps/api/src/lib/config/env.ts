@@ -81,6 +81,12 @@ export const envSchema = z.object({
   STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+
+  // --- Production: workers and metrics (issue 10) ---
+  /** API worker processes on this machine (node:cluster); 1 = no cluster. >1 needs DATABASE_URL. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Bearer token for GET /metrics; unset = /metrics is not served (404). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

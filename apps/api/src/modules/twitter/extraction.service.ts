@@ -12,7 +12,7 @@ import { AppError } from '../../lib/errors/app-error';
 import type { ParseOutcome, ParsedTweet, UnavailableReason } from './twitter.types';
 import type { XClient } from './x-client/x-client';
 import type { Logger } from './x-client/x-client.types';
-import type { Redis } from 'ioredis';
+import type { KvStore } from '../../lib/kv/kv-store';
 
 type Cached = { ok: true; tweet: ParsedTweet } | { ok: false; reason: UnavailableReason };
 
@@ -47,7 +47,7 @@ function decode(raw: string): Cached | undefined {
 
 export function createExtractionService(deps: {
   xClient: Pick<XClient, 'fetchTweet'>;
-  redis: Pick<Redis, 'get' | 'set'>;
+  redis: Pick<KvStore, 'get' | 'set'>;
   logger: Logger;
   keyPrefix: string;
   cacheTtlSeconds?: number;

@@ -1,0 +1,43 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Express, Request } from 'express';
+import { AppError } from '../../lib/errors/app-error';
+import type { Metrics } from './metrics';
+
+/** The matched route pattern (e.g. /api/v1/twitter), never the raw path, so labels stay few. */
+function routeOf(req: Request, mountPath: string): string {
+  const route: unknown = req.route;
+  if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') return `${mountPath}${route.path}`;
+  return 'unmatched';
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Request metrics for every request, and GET /metrics in Prometheus text format. With a token,
+ * /metrics answers only `Authorization: Bearer <token>` (401 without, 403 with another);
+ * without one it is not served at all (404), so a public port never leaks metrics by accident.
+ */
+export function registerMetrics(app: Express, deps: { metrics: Metrics; token: string | undefined }): void {
+  const { metrics, token } = deps;
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = routeOf(req, req.baseUrl);
+      metrics.recordHttp(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
+  if (!token) return;
+  const expected = digest(token);
+  app.get('/metrics', async (req, res) => {
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m?.[1]) {
+      res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new AppError('unauthenticated', 'Missing metrics token (Authorization: Bearer <METRICS_TOKEN>)');
+    }
+    if (!timingSafeEqual(digest(m[1]), expected)) throw new AppError('forbidden', 'Invalid metrics token');
+    res.set('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+}

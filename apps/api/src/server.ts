@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import { buildApp } from './app';
+import { createContainer } from './container';
+import { issueDemoKey } from './demo';
+import type { Env } from './lib/config/env';
+import { EMBEDDED_DATA_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
+import { migrateDatabase } from './lib/db/migrate';
+import { createLogger } from './lib/logger/logger';
+
+
+/**
+ * One API process: migrations (under the advisory lock), the container, the HTTP server, and a
+ * graceful shutdown on SIGTERM/SIGINT. main.ts runs it directly or in each cluster worker.
+ */
+export async function startServer(env: Env): Promise<void> {
+  const logger = createLogger({ level: env.LOG_LEVEL });
+
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(EMBEDDED_DATA_DIR);
+    databaseUrl = embedded.url;
+    logger.warn(
+      '*** DATABASE_URL is not set: using an EMBEDDED in-process PostgreSQL (PGlite, data in .data/pglite). For demos only; set DATABASE_URL for real use. ***',
+    );
+  }
+  if (!env.REDIS_URL) {
+    logger.warn(
+      '*** REDIS_URL is not set: rate limits, X tokens and the result cache are IN-MEMORY and per process. For demos only; set REDIS_URL for real use. ***',
+    );
+  }
+  const applied = await migrateDatabase(databaseUrl);
+  if (applied.length) logger.info({ applied }, 'database migrations applied');
+
+  const container = await createContainer({
+    env,
+    logger,
+    databaseUrl,
+    redisUrl: env.REDIS_URL ?? null,
+    maxDbConnections: embedded ? 1 : 10,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+  });
+  const app = buildApp(container.deps);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  logger.info({ port }, `twdown API listening on http://localhost:${port}/api/v1`);
+
+  if (embedded) {
+    const key = await issueDemoKey(container);
+    const msg = [
+      '',
+      '  Quick start — a premium demo key (new on every start, the previous one is revoked):',
+      `    ${key}`,
+      '',
+      `  curl -X POST http://localhost:${port}/api/v1/twitter -H "Authorization: Bearer ${key}" \\`,
+      `       -H "Content-Type: application/json" -d '{"url":"https://x.com/DivineDropbear/status/1841206275088290279"}'`,
+      `  Docs: http://localhost:${port}/api/v1/twitter`,
+      `  X upstream: ${env.X_API_BASE_URL}${env.X_API_BASE_URL.includes('x.com') ? '  (offline? run `npm run sim:x` and set X_API_BASE_URL/X_SYNDICATION_BASE_URL to it)' : ''}`,
+      '',
+    ].join('\n');
+    process.stdout.write(`${msg}\n`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    container.beginShutdown();
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    // keep-alive sockets become idle as in-flight responses finish: close them as they do
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
+    const finish = async () => {
+      clearInterval(reaper);
+      await container.close();
+      if (embedded) await embedded.stop();
+      logger.info('bye');
+    };
+    server.close(() => {
+      finish().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'error while closing connections');
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
