@@ -3,11 +3,27 @@ import type { Express, Request } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { Metrics } from './metrics';
 
-/** The matched route pattern (e.g. /api/v1/twitter), never the raw path, so labels stay few. */
-function routeOf(req: Request, mountPath: string): string {
-  const route: unknown = req.route;
-  if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') return `${mountPath}${route.path}`;
-  return 'unmatched';
+/**
+ * Remembers the matched route pattern with its router's mount path (e.g. /api/v1/twitter),
+ * never the raw path, so labels stay few. Express sets req.route when a route matches, while
+ * req.baseUrl is still the mount path; by the time the response finishes (errors go through the
+ * app-level error handler) baseUrl has been reset, so the pair is captured as it is set.
+ */
+function trackRoute(req: Request): () => string {
+  let matched = 'unmatched';
+  let value: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set(route: unknown) {
+      value = route;
+      if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') {
+        matched = `${req.baseUrl}${route.path}`;
+      }
+    },
+  });
+  return () => matched;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -21,9 +37,9 @@ export function registerMetrics(app: Express, deps: { metrics: Metrics; token: s
   const { metrics, token } = deps;
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    const route = trackRoute(req);
     res.once('finish', () => {
-      const route = routeOf(req, req.baseUrl);
-      metrics.recordHttp(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.recordHttp(req.method, route(), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   });

@@ -49,8 +49,8 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
     registers,
   });
   const cacheLookups = new Counter({
-    name: 'twdown_x_cache_lookups_total',
-    help: 'Extraction cache lookups, by result (hit, miss, error = store unavailable)',
+    name: 'twdown_x_shared_cache_lookups_total',
+    help: 'Shared (Redis) extraction cache lookups, made when the per-process cache missed, by result (hit, miss, error = store unavailable)',
     labelNames: ['result'] as const,
     registers,
   });
@@ -104,7 +104,7 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
         },
       };
     },
-    /** The extraction cache's store, counting hits, misses and store errors of its reads. */
+    /** The extraction cache's shared store, counting hits, misses and store errors of its reads. */
     observeCache(store: Pick<KvStore, 'get' | 'set'>): Pick<KvStore, 'get' | 'set'> {
       return {
         set: store.set.bind(store),
