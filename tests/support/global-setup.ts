@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { urlForDatabase, withAdmin } from './db';
+import { ensureServices, stopServices } from './services';
 
 /**
  * Once per run: a template database migrated with Prisma's own `migrate deploy` (the same
@@ -10,13 +11,20 @@ import { urlForDatabase, withAdmin } from './db';
  * dropped by global-teardown.ts.
  */
 export default async function globalSetup(): Promise<void> {
-  const template = `twdown_tpl_${randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${template}`));
-  const root = path.resolve(__dirname, '../..');
-  execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: urlForDatabase(template) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  process.env.TWDOWN_TEST_TEMPLATE_DB = template;
+  // PostgreSQL/Redis unreachable: throwaway servers if installed, else one clear message
+  await ensureServices();
+  try {
+    const template = `twdown_tpl_${randomBytes(5).toString('hex')}`;
+    await withAdmin((c) => c.query(`CREATE DATABASE ${template}`));
+    const root = path.resolve(__dirname, '../..');
+    execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: urlForDatabase(template) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    process.env.TWDOWN_TEST_TEMPLATE_DB = template;
+  } catch (err) {
+    stopServices(); // jest skips global teardown when setup fails
+    throw err;
+  }
 }
