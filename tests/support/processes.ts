@@ -41,7 +41,10 @@ export async function spawnServer(opts: {
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output.join('\n')}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`API did not start:\n${output.join('\n')}`));
+    }, opts.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       output.push(line);
       const m = /listening on (http:\/\/localhost:\d+)/.exec(line);
