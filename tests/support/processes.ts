@@ -42,7 +42,7 @@ export async function spawnServer(opts: {
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      proc.kill('SIGKILL'); // never leave a half-started server behind
+      proc.kill('SIGTERM'); // never leave a half-started server behind (tsx relays it to its child)
       reject(new Error(`API did not start:\n${output.join('\n')}`));
     }, opts.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
