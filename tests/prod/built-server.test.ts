@@ -73,7 +73,7 @@ beforeAll(async () => {
   // production packages only).
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 200_000, env: { ...process.env, NODE_OPTIONS: '' } });
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-  stageEnv = replayRuntimeStage(stages[1] as Stage, ROOT, dir);
+  stageEnv = replayRuntimeStage(stages[1], ROOT, dir);
 });
 afterAll(async () => {
   await sim.stop();
