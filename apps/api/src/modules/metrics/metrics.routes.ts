@@ -53,7 +53,7 @@ export function registerMetrics(app: Express, deps: { metrics: Metrics; token: s
       throw new AppError('unauthenticated', 'Missing metrics token (Authorization: Bearer <METRICS_TOKEN>)');
     }
     if (!timingSafeEqual(digest(m[1]), expected)) throw new AppError('forbidden', 'Invalid metrics token');
-    res.set('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
+    res.set('Content-Type', metrics.contentType);
+    res.send(await metrics.scrape());
   });
 }

@@ -13,9 +13,21 @@ import { observeXUpstream } from './x-upstream.metrics';
 export type BreakerState = 'closed' | 'open' | 'half-open';
 const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
 
+/**
+ * Node process metrics are per process, not per container, and prom-client's collectors (GC
+ * observers, event-loop monitor) cannot be stopped: one registry for them, created once.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 export function createMetrics(opts: { xBaseUrls: string[] }) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const httpRequests = new Counter({
@@ -81,8 +93,14 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
     },
   });
 
+  const nodeProcess = processMetrics();
+
   return {
+    /** This container's instruments; other features register theirs here. */
     registry,
+    contentType: registry.contentType,
+    /** The exposition: Node process metrics and this container's. */
+    scrape: (): Promise<string> => Registry.merge([nodeProcess, registry]).metrics(),
     /** Records one answered HTTP request (the route pattern, never the raw path). */
     recordHttp(method: string, route: string, status: number, seconds: number) {
       const labels = { method, route, status: String(status) };
