@@ -132,7 +132,7 @@ describe('usage in the dashboard', () => {
     const res = await account.agent.get('/dashboard/api/usage');
     expect(res.status).toBe(200);
     const data = res.body.data;
-    expect(Object.keys(data).sort()).toEqual(['last_24h', 'last_30d', 'per_key_30d', 'windows']);
+    expect(Object.keys(data).sort()).toEqual(['credits', 'last_24h', 'last_30d', 'per_key_30d', 'windows']);
     expect(data.windows.map((w: { window: string }) => w.window)).toEqual(['minute', 'hour', 'day']);
     expect(data.windows[0]).toMatchObject({ limit: h.env.RATE_LIMIT_PER_MINUTE, used: 2 });
     expect(data.last_24h.totals).toEqual({ requests: 2, rate_limited: 0 });

@@ -16,6 +16,7 @@ import type { RateLimitService } from './modules/ratelimit/rate-limit.service';
 import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter.routes';
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
+import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
 import type { Metrics } from './modules/metrics/metrics';
 import { registerMetrics } from './modules/metrics/metrics.routes';
@@ -29,6 +30,8 @@ export interface AppDeps {
   limits: RateLimitService;
   usage: UsageService;
   extractor: Extractor;
+  /** Balance and recent ledger entries for GET /usage (modules/credits). */
+  creditsStanding: CreditsStandingDeps;
   isShuttingDown: () => boolean;
   /** Prometheus metrics (GET /metrics with METRICS_TOKEN); absent in unit-style test apps. */
   metrics?: Metrics;
@@ -62,7 +65,7 @@ export function buildApp(deps: AppDeps): Express {
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
   const openapi = buildOpenApi(baseUrl);
   registerTwitterRoutes(api, { protect, extractor: deps.extractor, docs: (_req, res) => void res.json(docs) });
-  registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits });
+  registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits, creditsStanding: deps.creditsStanding });
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);

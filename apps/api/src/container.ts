@@ -22,6 +22,8 @@ import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createMetrics } from './modules/metrics/metrics';
+import { createCreditsService } from './modules/credits/credits.service';
+import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
   env: Env;
@@ -121,12 +123,23 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
+  const credits = createCreditsService({ prisma, now });
+  const creditGrants = createCreditGrants({
+    prisma,
+    credits,
+    perPeriod: env.CREDITS_PER_PERIOD,
+    premiumPriceIds: env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [],
+    logger,
+    now,
+  });
+  const creditsStanding = { credits, perPeriod: env.CREDITS_PER_PERIOD, convertCostPerMinute: env.CONVERT_CREDIT_COST };
   const webhooks = metrics.observeWebhooks(createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
     authCache,
     logger,
+    creditGrants,
   }));
 
   let shuttingDown = false;
@@ -138,6 +151,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
   }, 30_000);
   flushTimer.unref();
+  const stopCreditSweep = creditGrants.startMonthlySweep();
 
   const deps: AppDeps = {
     env,
@@ -148,9 +162,10 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     extractor,
+    creditsStanding,
     isShuttingDown: () => shuttingDown,
     metrics,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
@@ -168,6 +183,8 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     xClient,
     metrics,
+    credits,
+    creditGrants,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -175,6 +192,7 @@ export async function createContainer(opts: ContainerOptions) {
       shuttingDown = true;
       clearInterval(flushTimer);
       clearInterval(localFlushTimer);
+      stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await xClient.close();
       await authCache.close();

@@ -82,6 +82,12 @@ export const envSchema = z.object({
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
 
+  // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
+  /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */
+  CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
+  /** Credits one conversion costs per started minute of output. */
+  CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
+
   // --- Production: workers and metrics (issue 10) ---
   /** API worker processes on this machine (node:cluster); 1 = no cluster. >1 needs DATABASE_URL. */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),

@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'billing_not_configured',
   'billing_provider_error',
+  // credits (modules/credits)
+  'insufficient_credits',
   'internal',
 ] as const;
 
@@ -67,6 +69,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   billing_not_configured: 503,
   billing_provider_error: 502,
+  // credits (modules/credits): 402 as in the Facebo/Soundc documents
+  insufficient_credits: 402,
   internal: 500,
 };
 
@@ -101,6 +105,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
+  // credits (modules/credits): the exact message of the Facebo/Soundc documents
+  insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',
 };
 
