@@ -79,12 +79,16 @@ describe('WEB_CONCURRENCY workers', () => {
 
       // SIGTERM during a slow request: it completes, every worker stops, the primary exits 0
       h.sim.faults.latency(1500, 'graphql');
+      const activationsBefore = h.sim.stats().activations;
       const inFlight = fetch(`${api.url}/api/v1/twitter`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
         body: VIDEO,
       });
-      await new Promise((r) => setTimeout(r, 500));
+      // the request is waiting on X once the fresh process has activated its guest token
+      // (then it sleeps in the simulator's 1.5 s GraphQL latency); a fixed sleep raced under load
+      while (h.sim.stats().activations === activationsBefore) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
       const exited = api.stop('SIGTERM');
       const res = await inFlight;
       expect(res.status).toBe(200);
