@@ -41,7 +41,7 @@ describe('the server process', () => {
       const inFlight = fetch(`${api.url}/api/v1/twitter`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' }),
+        body: JSON.stringify({ url: 'https://x.com/sim_video/status/992010' }),
       });
       // the request is waiting on X once the fresh process has activated its guest token
       // (then it sleeps in the simulator's 1.5 s GraphQL latency); a fixed sleep raced under load
@@ -50,7 +50,7 @@ describe('the server process', () => {
       const exited = api.stop('SIGTERM');
       const res = await inFlight;
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { data: { statusId: string } }).data.statusId).toBe('1841206275088290279');
+      expect(((await res.json()) as { data: { statusId: string } }).data.statusId).toBe('992010');
       expect(await exited).toBe(0);
       expect(api.output.join('\n')).toMatch(/shutting down/);
     } finally {

@@ -23,7 +23,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TWEET_URL = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const TWEET_URL = 'https://x.com/sim_video/status/992010';
 const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 /** utime + stime of a process, in ms. */

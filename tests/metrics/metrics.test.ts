@@ -6,7 +6,7 @@ import { createContainer } from '../../apps/api/src/container';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
-const VIDEO = { url: 'https://x.com/DivineDropbear/status/1841206275088290279' };
+const VIDEO = { url: 'https://x.com/sim_video/status/992010' };
 
 async function scrape(h: Harness): Promise<string> {
   const res = await request(h.app).get('/metrics').set(bearer(TOKEN));
@@ -93,7 +93,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
   it('when a second instance serves a post the first one cached, then its shared-cache hit is counted', async () => {
     const { key } = await h.createKey();
-    const post = { url: 'https://x.com/i/status/1848831595014459513/photo/1' };
+    const post = { url: 'https://x.com/i/status/992011' };
     await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(post); // the first instance fills Redis
     const other = await createContainer({ env: h.env, logger: createLogger({ level: 'silent' }), databaseUrl: h.db.url, redisUrl: h.redisUrl, keyPrefix: h.keyPrefix });
     try {
@@ -113,7 +113,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const { key } = await h.createKey();
     h.sim.faults.serverError(1, 'graphql', 503);
     try {
-      const res = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send({ url: 'https://x.com/i/status/1902059299591090335' });
+      const res = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send({ url: 'https://x.com/i/status/992006' });
       expect(res.status).toBe(200); // retried (X_MAX_RETRIES=1 in the harness)
     } finally {
       h.sim.faults.clear();

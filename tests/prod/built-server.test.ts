@@ -16,7 +16,7 @@ import { spawnServer, waitForLine, type ApiProcess } from '../support/processes'
 jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '../..');
-const VIDEO_ID = '1841206275088290279';
+const VIDEO_ID = '992010'; // synthetic fixture (apps/x-sim/fixtures/synthetic): no recorded data needed
 const stages = parseDockerfile(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
@@ -60,7 +60,7 @@ async function twitter(url: string, key: string): Promise<Response> {
   return fetch(`${url}/api/v1/twitter`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ url: `https://x.com/DivineDropbear/status/${VIDEO_ID}` }),
+    body: JSON.stringify({ url: `https://x.com/sim_video/status/${VIDEO_ID}` }),
   });
 }
 

@@ -11,7 +11,7 @@ import { spawnApi, type ApiProcess } from '../support/processes';
 jest.setTimeout(120_000);
 
 const ROOT = path.resolve(__dirname, '../..');
-const VIDEO = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
+const VIDEO = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
 
 /** One request on its own connection (the cluster balances connections, not requests). */
 function get(url: string): Promise<number> {
