@@ -13,13 +13,14 @@ import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
 import { createExtractionService } from './modules/twitter/extraction.service';
 import type { AppDeps } from './app';
-import { createAccountService } from './modules/accounts/accounts.service';
+import { createAccountModule } from './modules/accounts/accounts.module';
 import { createAuthThrottle } from './modules/accounts/auth-throttle';
 import { createSessionService } from './modules/accounts/sessions.service';
 import { createBillingRepository } from './modules/billing/billing.repository';
 import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
+import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
@@ -61,7 +62,8 @@ export async function createContainer(opts: ContainerOptions) {
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS, now });
+  const premium = premiumPolicyFrom(env);
+  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = metrics.observeLimits(createRateLimitService({
@@ -108,10 +110,11 @@ export async function createContainer(opts: ContainerOptions) {
     redis,
     keyPrefix: `${prefix}:auth`,
     windowSeconds: env.AUTH_THROTTLE_WINDOW_SECONDS,
+    perIpEmail: env.AUTH_THROTTLE_PER_IP_EMAIL,
     perEmail: env.AUTH_THROTTLE_PER_EMAIL,
     perIp: env.AUTH_THROTTLE_PER_IP,
   });
-  const accounts = createAccountService({ prisma, sessions, throttle, logger });
+  const { accounts, recovery, mailer } = createAccountModule({ env, prisma, sessions, throttle, logger, now });
   const stripe = createStripeClient(env);
   if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
   else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
@@ -119,7 +122,7 @@ export async function createContainer(opts: ContainerOptions) {
     prisma,
     stripe,
     priceId: env.STRIPE_PRICE_ID,
-    pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS,
+    premium,
     logger,
     now,
   });
@@ -128,7 +131,7 @@ export async function createContainer(opts: ContainerOptions) {
     prisma,
     credits,
     perPeriod: env.CREDITS_PER_PERIOD,
-    premiumPriceIds: env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [],
+    premiumPriceIds: [...premium.prices],
     logger,
     now,
   });
@@ -137,6 +140,7 @@ export async function createContainer(opts: ContainerOptions) {
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
+    premiumPrices: premium.prices,
     authCache,
     logger,
     creditGrants,
@@ -165,7 +169,7 @@ export async function createContainer(opts: ContainerOptions) {
     creditsStanding,
     isShuttingDown: () => shuttingDown,
     metrics,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
@@ -177,6 +181,8 @@ export async function createContainer(opts: ContainerOptions) {
     users,
     sessions,
     accounts,
+    recovery,
+    mailer,
     billing,
     webhooks,
     limits,
@@ -194,6 +200,7 @@ export async function createContainer(opts: ContainerOptions) {
       clearInterval(localFlushTimer);
       stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
+      await mailer.close();
       await xClient.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
