@@ -122,6 +122,14 @@ describe('the hour window', () => {
     expect(res.headers['x-ratelimit-remaining']).toBe('0');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(3500);
     expect(res.headers.ratelimit).toMatch(/^"minute";r=5;/);
+    // the stored counters, not only this answer's headers: a second refusal and the standing
+    // read back (GET /usage counts nothing) show the minute holds the 5 admitted requests only
+    const again = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(BAD_URL);
+    expect(again.status).toBe(429);
+    expect(again.headers.ratelimit).toMatch(/^"minute";r=5;/);
+    const usage = await request(h.app).get('/api/v1/usage').set(bearer(key));
+    const used = Object.fromEntries(usage.body.data.windows.map((w: { window: string; used: number }) => [w.window, w.used]));
+    expect(used).toEqual({ minute: 5, hour: 5, day: 5 });
   });
 });
 
