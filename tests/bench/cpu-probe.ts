@@ -1,0 +1,13 @@
+// Bench-only preload (`node --import tsx --import ./tests/bench/cpu-probe.ts <server>`): answers
+// the benchmark's IPC messages with this process's CPU time and RSS, so the bench can print CPU
+// time per request of each server without any debug route in the production code.
+if (process.send) {
+  process.on('message', (msg: unknown) => {
+    if (msg === 'cpu') {
+      const cpu = process.cpuUsage();
+      process.send?.({ cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss });
+    }
+  });
+  // the channel must not keep a server alive once it has closed
+  process.channel?.unref();
+}
