@@ -186,6 +186,7 @@ async function main(): Promise<void> {
       `servers on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}; response ${bytes} bytes, ${CONNECTIONS} connections, ` +
         `${DURATION}s per run, ${ROUNDS} alternating rounds (after one warm-up run each)\n`,
     );
+    const apiRssAtStart = (await api.probe()).rss;
     await load(bare, null);
     await load(api, key);
     if (apiNoRedis) await load(apiNoRedis, key);
@@ -221,7 +222,9 @@ async function main(): Promise<void> {
     process.stdout.write(`p99 latency ratio api/bare = ${(a.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}  (target ≤ 1.5)\n`);
     process.stdout.write(`CPU per request   api/bare = ${(a.cpu.med / b.cpu.med).toFixed(2)}  (${a.cpu.med.toFixed(0)} vs ${b.cpu.med.toFixed(0)} µs)\n`);
     if (m) process.stdout.write(`without Redis      api/bare = ${(m.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(m.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}\n`);
-    process.stdout.write(`API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB)\n`);
+    process.stdout.write(
+      `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load)\n`,
+    );
     process.stdout.write(`non-2xx answers from the API during the runs: ${non2xx}; upstream GraphQL calls: ${upstreamCalls}\n`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

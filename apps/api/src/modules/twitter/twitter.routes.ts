@@ -1,11 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
-import { sendOk } from '../../lib/http/envelope';
 import { jsonBody } from '../../lib/http/json-body';
 import { methodNotAllowed } from '../../lib/http/error-handler';
 import type { ParsedTweet } from './twitter.types';
 import { parseTweetUrl } from './parse/tweet-url';
-import { buildTwitterData } from './parse/envelope';
+import { createTwitterResponder } from './twitter.response';
 
 export interface Extractor {
   extract(statusId: string, opts?: { requestId?: string }): Promise<ParsedTweet>;
@@ -16,6 +15,7 @@ export function registerTwitterRoutes(
   deps: { protect: RequestHandler[]; extractor: Extractor; docs: RequestHandler; clock?: () => Date },
 ): void {
   const clock = deps.clock ?? (() => new Date());
+  const responder = createTwitterResponder();
 
   router.get('/twitter', deps.docs);
   router.post('/twitter', ...deps.protect, ...jsonBody(), async (req, res) => {
@@ -24,9 +24,7 @@ export function registerTwitterRoutes(
     const parsed = parseTweetUrl(url);
     if (!parsed.ok) throw new AppError(parsed.code);
     const tweet = await deps.extractor.extract(parsed.ref.statusId, { requestId: req.id });
-    const built = buildTwitterData(tweet, parsed.ref, clock());
-    if (!built.ok) throw new AppError(built.reason);
-    sendOk(res, built.data);
+    if (!responder.send(res, tweet, parsed.ref, clock())) throw new AppError('no_video');
   });
   router.all('/twitter', methodNotAllowed(['GET', 'POST']));
 }
