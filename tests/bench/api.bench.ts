@@ -53,7 +53,7 @@ interface Server {
   name: string;
   url: string;
   proc: ChildProcess;
-  probe(): Promise<{ cpuMicros: number; rss: number }>;
+  probe(): Promise<{ cpuMicros: number; rss: number; heapTotal: number }>;
   stop(): Promise<void>;
 }
 
@@ -95,7 +95,7 @@ async function startServer(name: string, script: string, env: Record<string, str
     probe: () =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${name}: no CPU probe answer`)), 5000);
-        proc.once('message', (msg: { cpuMicros: number; rss: number }) => {
+        proc.once('message', (msg: { cpuMicros: number; rss: number; heapTotal: number }) => {
           clearTimeout(timer);
           resolve(msg);
         });
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
         r ? ` ${n} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req;` : '';
       process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('no-redis', last(memRuns))}\n`);
     }
-    const apiRss = (await api.probe()).rss;
+    const { rss: apiRss, heapTotal: apiHeap } = await api.probe();
     const b = summary(bareRuns);
     const a = summary(apiRuns);
     const m = memRuns.length ? summary(memRuns) : null;
@@ -223,7 +223,7 @@ async function main(): Promise<void> {
     process.stdout.write(`CPU per request   api/bare = ${(a.cpu.med / b.cpu.med).toFixed(2)}  (${a.cpu.med.toFixed(0)} vs ${b.cpu.med.toFixed(0)} µs)\n`);
     if (m) process.stdout.write(`without Redis      api/bare = ${(m.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(m.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}\n`);
     process.stdout.write(
-      `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load)\n`,
+      `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load; V8 heap ${(apiHeap / 1024 / 1024).toFixed(0)} MB)\n`,
     );
     process.stdout.write(`non-2xx answers from the API during the runs: ${non2xx}; upstream GraphQL calls: ${upstreamCalls}\n`);
   } finally {

@@ -5,7 +5,8 @@ if (process.send) {
   process.on('message', (msg: unknown) => {
     if (msg === 'cpu') {
       const cpu = process.cpuUsage();
-      process.send?.({ cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss });
+      const mem = process.memoryUsage();
+      process.send?.({ cpuMicros: cpu.user + cpu.system, rss: mem.rss, heapTotal: mem.heapTotal });
     }
   });
   // the channel must not keep a server alive once it has closed
