@@ -5,6 +5,7 @@ import type { PrismaClient } from './lib/db/prisma';
 import { errorHandler, notFound } from './lib/http/error-handler';
 import { requestId } from './lib/http/request-id';
 import { requestLog } from './lib/http/request-log';
+import { staticHeaders } from './lib/http/static-headers';
 import type { Logger } from './lib/logger/logger';
 import type { Redis } from './lib/redis/redis';
 import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
@@ -39,11 +40,13 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestId());
   app.use(requestLog(deps.logger));
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(staticHeaders(helmet({ contentSecurityPolicy: false })));
 
+  // the paid API first: its requests skip the health, webhook and dashboard layers
+  const api = Router();
+  app.use('/api/v1', api);
   registerHealthRoutes(app, deps);
 
-  const api = Router();
   const auth = apiKeyAuth(deps.resolveKey);
   const premium: RequestHandler = async (req, res, next) => {
     if (req.principal?.premium) return next();
@@ -62,7 +65,6 @@ export function buildApp(deps: AppDeps): Express {
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 
-  app.use('/api/v1', api);
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;
