@@ -18,6 +18,7 @@
  * Redis + usage counters + the cached result + the envelope and headers. Limits are raised so
  * nothing is refused. BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server (node
  * --cpu-prof) for reading where the time goes. BENCH_NO_REDIS=1 adds the API without Redis.
+ * BENCH_API_NODE_FLAGS passes extra node flags to the API (e.g. heap sizing experiments).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -53,13 +54,14 @@ interface Server {
   name: string;
   url: string;
   proc: ChildProcess;
-  probe(): Promise<{ cpuMicros: number; rss: number; heapTotal: number }>;
+  probe(msg?: 'cpu' | 'gc'): Promise<{ cpuMicros: number; rss: number; heapTotal: number; heapUsed: number }>;
   stop(): Promise<void>;
 }
 
 /** Starts a server script as its own process on SERVER_CPU, with the CPU probe preloaded. */
 async function startServer(name: string, script: string, env: Record<string, string>): Promise<Server> {
   const nodeArgs = [
+    ...(name.startsWith('api') && process.env.BENCH_API_NODE_FLAGS ? process.env.BENCH_API_NODE_FLAGS.split(' ') : []),
     ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(CPU_PROF_DIR, name)}`] : []),
     '--import',
     'tsx',
@@ -92,14 +94,14 @@ async function startServer(name: string, script: string, env: Record<string, str
     name,
     url,
     proc,
-    probe: () =>
+    probe: (msg = 'cpu') =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${name}: no CPU probe answer`)), 5000);
-        proc.once('message', (msg: { cpuMicros: number; rss: number; heapTotal: number }) => {
+        proc.once('message', (answer: { cpuMicros: number; rss: number; heapTotal: number; heapUsed: number }) => {
           clearTimeout(timer);
-          resolve(msg);
+          resolve(answer);
         });
-        proc.send('cpu');
+        proc.send(msg);
       }),
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
@@ -186,7 +188,9 @@ async function main(): Promise<void> {
       `servers on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}; response ${bytes} bytes, ${CONNECTIONS} connections, ` +
         `${DURATION}s per run, ${ROUNDS} alternating rounds (after one warm-up run each)\n`,
     );
-    const apiRssAtStart = (await api.probe()).rss;
+    const atStart = await api.probe();
+    const apiRssAtStart = atStart.rss;
+    if (process.env.BENCH_HEAP) process.stdout.write(`  api at start ${JSON.stringify(atStart)}\n`);
     await load(bare, null);
     await load(api, key);
     if (apiNoRedis) await load(apiNoRedis, key);
@@ -201,6 +205,7 @@ async function main(): Promise<void> {
       const line = (n: string, r: Figures | undefined) =>
         r ? ` ${n} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req;` : '';
       process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('no-redis', last(memRuns))}\n`);
+      if (process.env.BENCH_HEAP) process.stdout.write(`  api heap ${JSON.stringify(await api.probe())} after gc ${JSON.stringify(await api.probe('gc'))}\n`);
     }
     const { rss: apiRss, heapTotal: apiHeap } = await api.probe();
     const b = summary(bareRuns);
