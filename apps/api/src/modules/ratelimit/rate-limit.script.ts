@@ -7,17 +7,18 @@ import type { Redis } from '../../lib/redis/redis';
  *
  * KEYS: one counter per window, hash-tagged on the account (`…:{<accountId>}:minute`) so the
  * windows of one account live in one Redis Cluster slot.
- * ARGV (n = number of windows), per window i:
- *   ARGV[i]        limit
- *   ARGV[n+i]      window length in seconds
- *   ARGV[2n+i]     count this process last saw in Redis for the window (0 if none)
- *   ARGV[3n+i]     requests this process admitted on its own while Redis was unreachable
- *   ARGV[4n+i]     end (unix ms) of the window those two figures belong to (0 if none)
- *   ARGV[5n+1]     1 = count a request, 0 = only read the standing
+ * ARGV[1]  the windows, `limit:seconds,limit:seconds,…` (one precomputed string: fewer arguments
+ *          to encode per call on the hot path)
+ * ARGV[2]  1 = count a request, 0 = only read the standing
+ * ARGV[3]  optional, what this process knows of the windows, `seen:local:end,…`: the count it
+ *          last saw in Redis, the requests it admitted on its own while Redis was unreachable,
+ *          and the end (unix ms) of the window those figures belong to (0 = none). Sent only
+ *          after a reconnection or an outage, when Redis may have lost or missed something.
  *
  * Fixed windows that end on a whole second (so X-RateLimit-Reset, unix seconds, is the same on
- * every answer of one window; a window is never longer than its length). Before counting, the process's own knowledge is merged in:
- * requests admitted during an outage are added to the window they belong to, and a window
+ * every answer of one window; a window is never longer than its length). Before counting, the
+ * process's own knowledge is merged in: requests admitted during an outage are added to the
+ * window they belong to, and a window
  * Redis lost (restart without persistence) is restored with at least the count this process had
  * seen, ending when it would have ended. A request is counted in every window or in none: a
  * refused request uses up nothing (the refund happens inside the script, atomically).
@@ -28,12 +29,24 @@ const SCRIPT = `
 local n = #KEYS
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limits, seconds = {}, {}
+for l, s in string.gmatch(ARGV[1], '(%d+):(%d+)') do
+  limits[#limits + 1] = tonumber(l)
+  seconds[#seconds + 1] = tonumber(s)
+end
+local knowledge = {}
+if ARGV[3] then
+  for a, b, e in string.gmatch(ARGV[3], '(%d+):(%d+):(%d+)') do
+    knowledge[#knowledge + 1] = { tonumber(a), tonumber(b), tonumber(e) }
+  end
+end
 local counts, ttls = {}, {}
 local admitted = 1
 for i = 1, n do
   local key = KEYS[i]
-  local limit = tonumber(ARGV[i])
-  local known, localAdds, knownEnd = tonumber(ARGV[2*n+i]), tonumber(ARGV[3*n+i]), tonumber(ARGV[4*n+i])
+  local limit = limits[i]
+  local k = knowledge[i] or { 0, 0, 0 }
+  local known, localAdds, knownEnd = k[1], k[2], k[3]
   local c = tonumber(redis.call('GET', key) or '0')
   local ttl = redis.call('PTTL', key)
   if knownEnd > now and (known + localAdds) > 0 then
@@ -56,11 +69,11 @@ for i = 1, n do
   ttls[i] = ttl
   if c >= limit then admitted = 0 end
 end
-if admitted == 1 and ARGV[5*n+1] == '1' then
+if admitted == 1 and ARGV[2] == '1' then
   for i = 1, n do
     counts[i] = redis.call('INCR', KEYS[i])
     if ttls[i] < 0 then
-      local ends = math.floor((now + tonumber(ARGV[n+i]) * 1000) / 1000) * 1000
+      local ends = math.floor((now + seconds[i] * 1000) / 1000) * 1000
       redis.call('PEXPIREAT', KEYS[i], ends)
       ttls[i] = ends - now
     end

@@ -44,6 +44,8 @@ interface Known {
   seen: number[];
   local: number[];
   ends: number[];
+  /** the Redis connection this was last read on (see `epoch`) */
+  epoch: number;
 }
 
 /** Accounts remembered per process; the oldest are forgotten first (a Map keeps insertion order). */
@@ -76,8 +78,14 @@ export function createRateLimitService(deps: {
   const run = deps.redis ? defineRateWindowsScript(deps.redis, n) : null;
   const memory = specs.map((spec) => new RateLimiterMemory({ points: spec.limit, duration: spec.seconds, keyPrefix: `${prefix}:mem:${spec.name}` }));
   const known = new Map<string, Known>();
-  /** Precomputed per window: the limit and length as script arguments. */
-  const staticArgs = [...specs.map((s) => s.limit), ...specs.map((s) => s.seconds)];
+  /** The windows as the script's first argument, built once. */
+  const specArg = specs.map((s) => `${s.limit}:${s.seconds}`).join(',');
+  // Every (re)connection may be to a Redis that lost its data (restart without persistence,
+  // failover): the first call per account after one sends what this process knows.
+  let epoch = 0;
+  deps.redis?.on('ready', () => {
+    epoch++;
+  });
 
   function knownOf(accountId: string): Known | undefined {
     return known.get(accountId);
@@ -105,17 +113,16 @@ export function createRateLimitService(deps: {
   async function viaRedis(script: NonNullable<typeof run>, accountId: string, count: boolean): Promise<RateDecision> {
     const k = knownOf(accountId);
     const t0 = now();
-    const args: Array<string | number> = [];
+    const args: string[] = [];
     for (const spec of specs) args.push(`${prefix}:{${accountId}}:${spec.name}`);
-    args.push(...staticArgs);
-    for (let i = 0; i < n; i++) args.push(k && (k.ends[i] ?? 0) > t0 ? (k.seen[i] ?? 0) : 0);
-    for (let i = 0; i < n; i++) args.push(k && (k.ends[i] ?? 0) > t0 ? (k.local[i] ?? 0) : 0);
-    for (let i = 0; i < n; i++) args.push(k && (k.ends[i] ?? 0) > t0 ? (k.ends[i] ?? 0) : 0);
-    args.push(count ? 1 : 0);
+    args.push(specArg, count ? '1' : '0');
+    if (k && (k.epoch !== epoch || k.local.some((x) => x > 0))) {
+      args.push(specs.map((_, i) => ((k.ends[i] ?? 0) > t0 ? `${k.seen[i] ?? 0}:${k.local[i] ?? 0}:${k.ends[i] ?? 0}` : '0:0:0')).join(','));
+    }
     const out = await script(args);
     const admitted = out[0] === 1;
     const at = out[1] ?? t0;
-    const next: Known = { seen: [], local: [], ends: [] };
+    const next: Known = { seen: [], local: [], ends: [], epoch };
     const windows: WindowState[] = [];
     for (let i = 0; i < n; i++) {
       const spec = specs[i];
@@ -154,6 +161,7 @@ export function createRateLimitService(deps: {
     }
     const counted = totals.map((c) => (admitted ? c : c - 1));
     remember(accountId, {
+      epoch: k?.epoch ?? -1,
       seen: live.map((w) => w.seen),
       local: counted.map((c, i) => c - (live[i]?.seen ?? 0)),
       ends: live.map((w) => w.end),

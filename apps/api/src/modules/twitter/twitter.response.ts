@@ -6,18 +6,22 @@ import type { ParsedTweet, TweetRef } from './twitter.types';
 /** Posts × `/video/N` choices kept serialized per process; the oldest are dropped first. */
 const MAX_ENTRIES = 2_000;
 const PROCESSED_AT = '"processed_at":""';
+/** Date#toISOString() of any date between the years 0 and 9999 */
+const ISO_LENGTH = 24;
 
 interface Serialized {
   tweet: ParsedTweet;
-  head: Buffer;
-  tail: Buffer;
+  head: string;
+  tail: string;
+  /** UTF-8 bytes of head + tail + the 24-character ISO timestamp */
+  bytes: number;
 }
 
 /**
  * The success answer of POST /twitter, serialized once per (post, `/video/N`) and reused: of
  * the whole envelope only `processed_at` differs from one request to the next (the contract's
  * other fields all come from the post and the URL's status id and media choice), so a cache hit
- * copies two buffers around a fresh timestamp instead of rebuilding and JSON.stringify-ing the
+ * joins two strings around a fresh timestamp instead of rebuilding and JSON.stringify-ing the
  * post. An entry is reused only while the extractor hands back the very same parsed post
  * (object identity), so a post re-read from the cache or X is serialized again.
  */
@@ -33,7 +37,9 @@ export function createTwitterResponder() {
     // the first occurrence is data.processed_at: every key before it (envelope, thumbnail,
     // videos, text, username, statusId) is ours, and text cannot hold an unescaped quote
     const at = json.indexOf(PROCESSED_AT) + PROCESSED_AT.length - 1;
-    return { tweet, head: Buffer.from(json.slice(0, at)), tail: Buffer.from(json.slice(at)) };
+    const head = json.slice(0, at);
+    const tail = json.slice(at);
+    return { tweet, head, tail, bytes: Buffer.byteLength(head) + ISO_LENGTH + Buffer.byteLength(tail) };
   }
 
   return {
@@ -51,15 +57,12 @@ export function createTwitterResponder() {
         entries.set(key, fresh);
         entry = fresh;
       }
-      const stamp = processedAt.toISOString(); // ASCII, 24 bytes
-      const body = Buffer.allocUnsafe(entry.head.length + stamp.length + entry.tail.length);
-      entry.head.copy(body, 0);
-      body.write(stamp, entry.head.length, 'latin1');
-      entry.tail.copy(body, entry.head.length + stamp.length);
+      const stamp = processedAt.toISOString();
       res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', body.length);
-      res.end(body);
+      res.setHeader('Content-Length', entry.bytes - ISO_LENGTH + stamp.length);
+      // one string: Node sends it in the same write as the status line and headers
+      res.end(entry.head + stamp + entry.tail, 'utf8');
       return true;
     },
   };
