@@ -208,6 +208,7 @@ async function main(): Promise<void> {
       if (process.env.BENCH_HEAP) process.stdout.write(`  api heap ${JSON.stringify(await api.probe())} after gc ${JSON.stringify(await api.probe('gc'))}\n`);
     }
     const { rss: apiRss, heapTotal: apiHeap } = await api.probe();
+    const bareRss = (await bare.probe()).rss;
     const b = summary(bareRuns);
     const a = summary(apiRuns);
     const m = memRuns.length ? summary(memRuns) : null;
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
     process.stdout.write(`CPU per request   api/bare = ${(a.cpu.med / b.cpu.med).toFixed(2)}  (${a.cpu.med.toFixed(0)} vs ${b.cpu.med.toFixed(0)} µs)\n`);
     if (m) process.stdout.write(`without Redis      api/bare = ${(m.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(m.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}\n`);
     process.stdout.write(
-      `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load; V8 heap ${(apiHeap / 1024 / 1024).toFixed(0)} MB)\n`,
+      `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load; V8 heap ${(apiHeap / 1024 / 1024).toFixed(0)} MB; bare Express ${(bareRss / 1024 / 1024).toFixed(0)} MB)\n`,
     );
     process.stdout.write(`non-2xx answers from the API during the runs: ${non2xx}; upstream GraphQL calls: ${upstreamCalls}\n`);
   } finally {
