@@ -10,7 +10,7 @@ import type { Logger } from '../logger/logger';
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const start = performance.now();
-    res.once('finish', () => {
+    res.on('finish', () => {
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
       if (!logger.isLevelEnabled(level)) return;
       const ms = performance.now() - start;

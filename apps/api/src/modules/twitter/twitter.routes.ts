@@ -3,7 +3,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { jsonBody } from '../../lib/http/json-body';
 import { methodNotAllowed } from '../../lib/http/error-handler';
 import type { ParsedTweet } from './twitter.types';
-import { parseTweetUrl } from './parse/tweet-url';
+import { parseTweetUrl, type TweetUrlResult } from './parse/tweet-url';
 import { createTwitterResponder } from './twitter.response';
 
 export interface Extractor {
@@ -16,15 +16,43 @@ export function registerTwitterRoutes(
 ): void {
   const clock = deps.clock ?? (() => new Date());
   const responder = createTwitterResponder();
+  const parse = memoizedUrlParser();
 
   router.get('/twitter', deps.docs);
   router.post('/twitter', ...deps.protect, ...jsonBody(), async (req, res) => {
     const body: unknown = req.body;
     const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { url?: unknown }).url : undefined;
-    const parsed = parseTweetUrl(url);
+    const parsed = parse(url);
     if (!parsed.ok) throw new AppError(parsed.code);
     const tweet = await deps.extractor.extract(parsed.ref.statusId, { requestId: req.id });
     if (!responder.send(res, tweet, parsed.ref, clock())) throw new AppError('no_video');
   });
   router.all('/twitter', methodNotAllowed(['GET', 'POST']));
+}
+
+/** Distinct accepted URLs remembered per process; the oldest are dropped first. */
+const MAX_PARSED_URLS = 2_000;
+
+/**
+ * parseTweetUrl() with the accepted URLs remembered: hot posts are asked for with the same URL
+ * string again and again, and the WHATWG URL parse is one of the larger items of a cache hit.
+ * The result depends on the string alone; refusals are not remembered (they are cheap and
+ * arbitrary input should not churn the table).
+ */
+function memoizedUrlParser(): (input: unknown) => TweetUrlResult {
+  const accepted = new Map<string, TweetUrlResult>();
+  return (input) => {
+    if (typeof input !== 'string') return parseTweetUrl(input);
+    const known = accepted.get(input);
+    if (known) return known;
+    const result = parseTweetUrl(input);
+    if (result.ok) {
+      if (accepted.size >= MAX_PARSED_URLS) {
+        const oldest = accepted.keys().next();
+        if (!oldest.done) accepted.delete(oldest.value);
+      }
+      accepted.set(input, result);
+    }
+    return result;
+  };
 }
