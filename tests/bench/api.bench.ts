@@ -19,6 +19,7 @@
  * nothing is refused. BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server (node
  * --cpu-prof) for reading where the time goes. BENCH_NO_REDIS=1 adds the API without Redis.
  * BENCH_API_NODE_FLAGS passes extra node flags to the API (e.g. heap sizing experiments).
+ * BENCH_COMPARE_ROOT=<checkout> adds that revision's API to every round (same run before/after).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -39,6 +40,8 @@ const SERVER_CPU = process.env.BENCH_SERVER_CPU ?? '1';
 const LOAD_CPU = process.env.BENCH_LOAD_CPU ?? '0';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const WITH_NO_REDIS = process.env.BENCH_NO_REDIS === '1';
+/** A checkout of another revision (with node_modules): its API runs in the same rounds, for before/after. */
+const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT;
 const TWEET_URL = 'https://x.com/DivineDropbear/status/1841206275088290279';
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -59,18 +62,18 @@ interface Server {
 }
 
 /** Starts a server script as its own process on SERVER_CPU, with the CPU probe preloaded. */
-async function startServer(name: string, script: string, env: Record<string, string>): Promise<Server> {
+async function startServer(name: string, script: string, env: Record<string, string>, cwd = ROOT): Promise<Server> {
   const nodeArgs = [
     ...(name.startsWith('api') && process.env.BENCH_API_NODE_FLAGS ? process.env.BENCH_API_NODE_FLAGS.split(' ') : []),
     ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(CPU_PROF_DIR, name)}`] : []),
     '--import',
     'tsx',
     '--import',
-    './tests/bench/cpu-probe.ts',
+    path.join(ROOT, 'tests/bench/cpu-probe.ts'),
     script,
   ];
   const proc = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -173,6 +176,10 @@ async function main(): Promise<void> {
     servers.push(api);
     const apiNoRedis = WITH_NO_REDIS ? await startServer('api-no-redis', 'apps/api/src/main.ts', { ...apiEnv, REDIS_URL: '' }) : null;
     if (apiNoRedis) servers.push(apiNoRedis);
+    const apiOther = COMPARE_ROOT
+      ? await startServer('api-compare', 'apps/api/src/main.ts', { ...apiEnv, REDIS_KEY_PREFIX: `${prefix}:compare` }, COMPARE_ROOT)
+      : null;
+    if (apiOther) servers.push(apiOther);
     // warm the result cache and measure the real answer's size for a fair baseline
     const warm = await fetch(`${api.url}/api/v1/twitter`, {
       method: 'POST',
@@ -194,17 +201,20 @@ async function main(): Promise<void> {
     await load(bare, null);
     await load(api, key);
     if (apiNoRedis) await load(apiNoRedis, key);
+    if (apiOther) await load(apiOther, key);
     const bareRuns: Figures[] = [];
+    const otherRuns: Figures[] = [];
     const apiRuns: Figures[] = [];
     const memRuns: Figures[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       bareRuns.push(await load(bare, null));
       apiRuns.push(await load(api, key));
       if (apiNoRedis) memRuns.push(await load(apiNoRedis, key));
+      if (apiOther) otherRuns.push(await load(apiOther, key));
       const last = (runs: Figures[]) => runs[runs.length - 1];
       const line = (n: string, r: Figures | undefined) =>
         r ? ` ${n} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req;` : '';
-      process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('no-redis', last(memRuns))}\n`);
+      process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('no-redis', last(memRuns))}${line('compare', last(otherRuns))}\n`);
       if (process.env.BENCH_HEAP) process.stdout.write(`  api heap ${JSON.stringify(await api.probe())} after gc ${JSON.stringify(await api.probe('gc'))}\n`);
     }
     const { rss: apiRss, heapTotal: apiHeap } = await api.probe();
@@ -212,6 +222,7 @@ async function main(): Promise<void> {
     const b = summary(bareRuns);
     const a = summary(apiRuns);
     const m = memRuns.length ? summary(memRuns) : null;
+    const o = otherRuns.length ? summary(otherRuns) : null;
     const non2xx = [...apiRuns, ...memRuns].reduce((n, r) => n + r.non2xx, 0);
     const upstreamCalls = sim.stats().graphqlCalls;
 
@@ -222,11 +233,13 @@ async function main(): Promise<void> {
       ['bare Express (baseline)', spread(b.rps), spread(b.p50), spread(b.p99), spread(b.cpu)],
       ['POST /api/v1/twitter (auth + 3 limits + cache)', spread(a.rps), spread(a.p50), spread(a.p99), spread(a.cpu)],
       ...(m ? [['  same, limits in-process (no Redis)', spread(m.rps), spread(m.p50), spread(m.p99), spread(m.cpu)]] : []),
+      ...(o ? [[`  ${COMPARE_ROOT ?? ''}`.slice(0, 47), spread(o.rps), spread(o.p50), spread(o.p99), spread(o.cpu)]] : []),
     ];
     process.stdout.write(`\n${rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(48) : c.padStart(22))).join('')).join('\n')}\n\n`);
     process.stdout.write(`throughput ratio  api/bare = ${(a.rps.med / b.rps.med).toFixed(2)}  (target ≥ 0.80)\n`);
     process.stdout.write(`p99 latency ratio api/bare = ${(a.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}  (target ≤ 1.5)\n`);
     process.stdout.write(`CPU per request   api/bare = ${(a.cpu.med / b.cpu.med).toFixed(2)}  (${a.cpu.med.toFixed(0)} vs ${b.cpu.med.toFixed(0)} µs)\n`);
+    if (o) process.stdout.write(`compared revision api/bare = ${(o.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(o.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}, CPU ${(o.cpu.med / b.cpu.med).toFixed(2)}\n`);
     if (m) process.stdout.write(`without Redis      api/bare = ${(m.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(m.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}\n`);
     process.stdout.write(
       `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load; V8 heap ${(apiHeap / 1024 / 1024).toFixed(0)} MB; bare Express ${(bareRss / 1024 / 1024).toFixed(0)} MB)\n`,
