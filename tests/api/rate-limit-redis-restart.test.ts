@@ -65,4 +65,16 @@ describe('when Redis restarts empty', () => {
     for (let i = 0; i < 5; i++) statuses.push((await fire()).status);
     expect(statuses).toEqual([400, 400, 400, 429, 429]);
   });
+
+  it('then requests arriving together after the restart add the outage admissions once, not once each', async () => {
+    currentKey = (await h.createKey()).key;
+    for (let i = 0; i < 5; i++) expect((await fire()).status).toBe(400);
+    await redis.kill();
+    for (let i = 0; i < 3; i++) expect((await fire()).status).toBe(400); // 8 so far
+    await redis.start();
+    await untilRedisIsBack();
+    const statuses = await Promise.all(Array.from({ length: 6 }, () => fire().then((r) => r.status)));
+    expect(statuses.filter((s) => s === 400)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+  });
 });

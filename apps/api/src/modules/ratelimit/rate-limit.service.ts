@@ -41,6 +41,8 @@ export function windowsFromLimits(limits: { perMinute: number; perHour: number; 
  * limiter, so an outage starts from the account's real standing instead of from zero.
  */
 interface Known {
+  /** the account's Redis keys, built once */
+  keys: string[];
   seen: number[];
   local: number[];
   ends: number[];
@@ -91,12 +93,24 @@ export function createRateLimitService(deps: {
     return known.get(accountId);
   }
 
-  function remember(accountId: string, k: Known): void {
-    if (!known.has(accountId) && known.size >= MAX_KNOWN_ACCOUNTS) {
-      const oldest = known.keys().next();
-      if (!oldest.done) known.delete(oldest.value);
+  /** The account's entry, created (with nothing known yet) on first use. */
+  function entry(accountId: string): Known {
+    let k = known.get(accountId);
+    if (!k) {
+      if (known.size >= MAX_KNOWN_ACCOUNTS) {
+        const oldest = known.keys().next();
+        if (!oldest.done) known.delete(oldest.value);
+      }
+      k = {
+        keys: specs.map((spec) => `${prefix}:{${accountId}}:${spec.name}`),
+        seen: specs.map(() => 0),
+        local: specs.map(() => 0),
+        ends: specs.map(() => 0),
+        epoch,
+      };
+      known.set(accountId, k);
     }
-    known.set(accountId, k);
+    return k;
   }
 
   function state(spec: WindowSpec, count: number, end: number, at: number, allowed: boolean): WindowState {
@@ -111,18 +125,22 @@ export function createRateLimitService(deps: {
   }
 
   async function viaRedis(script: NonNullable<typeof run>, accountId: string, count: boolean): Promise<RateDecision> {
-    const k = knownOf(accountId);
+    const k = entry(accountId);
     const t0 = now();
-    const args: string[] = [];
-    for (const spec of specs) args.push(`${prefix}:{${accountId}}:${spec.name}`);
-    args.push(specArg, count ? '1' : '0');
-    if (k && (k.epoch !== epoch || k.local.some((x) => x > 0))) {
+    const args = [...k.keys, specArg, count ? '1' : '0'];
+    let handedOver: string[] | null = null;
+    const hasLocal = k.local.some((x) => x > 0);
+    if (k.epoch !== epoch || hasLocal) {
       args.push(specs.map((_, i) => ((k.ends[i] ?? 0) > t0 ? `${k.seen[i] ?? 0}:${k.local[i] ?? 0}:${k.ends[i] ?? 0}` : '0:0:0')).join(','));
+      // handed to this call alone: a concurrent call must not add the outage's admissions twice
+      // (if this call fails, the insurance path derives them again from its memory limiter)
+      if (hasLocal) handedOver = k.ends.map((end) => `${accountId}:${end}`);
+      k.local.fill(0);
+      k.epoch = epoch;
     }
     const out = await script(args);
     const admitted = out[0] === 1;
     const at = out[1] ?? t0;
-    const next: Known = { seen: [], local: [], ends: [], epoch };
     const windows: WindowState[] = [];
     for (let i = 0; i < n; i++) {
       const spec = specs[i];
@@ -131,14 +149,12 @@ export function createRateLimitService(deps: {
       const ttl = out[2 + n + i] ?? -2;
       // a window that has not started yet would end a full length after the next request
       const end = ttl >= 0 ? Math.round((at + ttl) / 1000) * 1000 : windowEnd(at, spec.seconds);
-      next.seen.push(c);
-      next.local.push(0);
-      next.ends.push(end);
+      k.seen[i] = c;
+      k.ends[i] = end;
       windows.push(state(spec, c, end, at, count ? admitted || c < spec.limit : c < spec.limit));
     }
     // the outage's admissions are in Redis now: the insurance limiter starts over next time
-    if (k?.local.some((x) => x > 0)) for (let i = 0; i < n; i++) void memory[i]?.delete(`${accountId}:${k.ends[i] ?? 0}`);
-    remember(accountId, next);
+    if (handedOver) handedOver.forEach((key, i) => void memory[i]?.delete(key));
     return { allowed: count ? admitted : true, windows };
   }
 
@@ -160,11 +176,11 @@ export function createRateLimitService(deps: {
       await Promise.all(live.map((w, i) => memory[i]?.reward(`${accountId}:${w.end}`, 1)));
     }
     const counted = totals.map((c) => (admitted ? c : c - 1));
-    remember(accountId, {
-      epoch: k?.epoch ?? -1,
-      seen: live.map((w) => w.seen),
-      local: counted.map((c, i) => c - (live[i]?.seen ?? 0)),
-      ends: live.map((w) => w.end),
+    const e = entry(accountId);
+    live.forEach((w, i) => {
+      e.seen[i] = w.seen;
+      e.local[i] = (counted[i] ?? 0) - w.seen;
+      e.ends[i] = w.end;
     });
     return {
       allowed: admitted,
@@ -192,12 +208,8 @@ export function createRateLimitService(deps: {
     /** Counts one request against every window; a refused request is counted in none. */
     async consume(accountId: string): Promise<RateDecision> {
       if (!run) return locally(accountId);
-      try {
-        return await viaRedis(run, accountId, true);
-      } catch {
-        // Redis down, refused or too slow: limit per process rather than fail the request
-        return locally(accountId);
-      }
+      // Redis down, refused or too slow: limit per process rather than fail the request
+      return viaRedis(run, accountId, true).catch(() => locally(accountId));
     },
     /** Current standing without counting a request. */
     async peek(accountId: string): Promise<WindowState[]> {
