@@ -2,7 +2,7 @@ import request from 'supertest';
 import { bearer, startHarness, type Harness } from '../support/harness';
 import { signUp, type Browser } from './dashboard-client';
 
-const TWEET = { url: 'https://x.com/DivineDropbear/status/1841206275088290279' };
+const TWEET = { url: 'https://x.com/sim_video/status/992010' };
 
 let h: Harness;
 beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('usage in the dashboard', () => {
     const res = await account.agent.get('/dashboard/api/usage');
     expect(res.status).toBe(200);
     const data = res.body.data;
-    expect(Object.keys(data).sort()).toEqual(['last_24h', 'last_30d', 'per_key_30d', 'windows']);
+    expect(Object.keys(data).sort()).toEqual(['credits', 'last_24h', 'last_30d', 'per_key_30d', 'windows']);
     expect(data.windows.map((w: { window: string }) => w.window)).toEqual(['minute', 'hour', 'day']);
     expect(data.windows[0]).toMatchObject({ limit: h.env.RATE_LIMIT_PER_MINUTE, used: 2 });
     expect(data.last_24h.totals).toEqual({ requests: 2, rate_limited: 0 });

@@ -42,7 +42,7 @@ const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const WITH_NO_REDIS = process.env.BENCH_NO_REDIS === '1';
 /** A checkout of another revision (with node_modules): its API runs in the same rounds, for before/after. */
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT;
-const TWEET_URL = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const TWEET_URL = 'https://x.com/sim_video/status/992010';
 const ROOT = path.resolve(__dirname, '../..');
 
 interface Figures {

@@ -4,7 +4,7 @@
  * chromium through playwright-core.
  *
  *   sign up → Subscribe → stand-in checkout (#pay) → signed webhook → back on /dashboard?billing=success
- *   → plan shows Premium → create a key (read from the modal) → POST /api/v1/twitter with it → 200
+ *   → plan shows Premium with the first period's 1,000 credits → create a key (read from the modal) → POST /api/v1/twitter with it → 200
  *   → Usage shows the call → revoke the key in the UI → the next API call gets 401
  *   → rename + rotate a second key (both secrets work in the grace period) → delete the old one → 401
  *
@@ -28,8 +28,8 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const SHOTS = path.resolve(__dirname, '../artifacts/screenshots');
-const TWEET_ID = '1841206275088290279';
-const TWEET_URL = `https://x.com/DivineDropbear/status/${TWEET_ID}`;
+const TWEET_ID = '992010';
+const TWEET_URL = `https://x.com/sim_video/status/${TWEET_ID}`;
 const EMAIL = `e2e-${Date.now()}@example.com`;
 const PASSWORD = 'correct horse battery staple';
 const STEP_TIMEOUT = 60_000;
@@ -148,6 +148,10 @@ describe('developer dashboard (browser, real app)', () => {
     expect(await page.locator('#subscribe-btn').count()).toBe(0);
     expect(standin.deliveries.length).toBeGreaterThanOrEqual(1);
     for (const d of standin.deliveries) expect(d.status).toBe(200);
+    // invoice.paid of the first period granted CREDITS_PER_PERIOD (default 1000); the stats were
+    // drawn before the webhooks landed, so reload to read them fresh
+    await page.reload();
+    await page.locator('[data-testid="stat-credits"]').filter({ hasText: '1,000' }).waitFor();
     await shot('05-overview-premium');
   });
 
@@ -210,6 +214,12 @@ describe('developer dashboard (browser, real app)', () => {
     }
     const perKey = page.locator(`[data-testid="per-key-row"][data-key-id="${keyId}"]`);
     expect(Number(await perKey.getAttribute('data-requests'))).toBeGreaterThanOrEqual(1);
+
+    // credits: the balance and the billing period's grant in the ledger
+    await expect(page.getByTestId('credits-balance').innerText()).resolves.toBe('1,000');
+    const grant = page.getByTestId('credit-row').first();
+    await expect(grant.getAttribute('data-kind')).resolves.toBe('grant');
+    await expect(grant.getAttribute('data-amount')).resolves.toBe('1000');
     await shot('08-usage');
   });
 

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { SYNTHETIC_IDS } from '../../apps/x-sim/src';
 import { bearer, startHarness, type Harness } from '../support/harness';
 
 /**
@@ -20,9 +21,9 @@ const post = (url: string) => request(h.app).post('/api/v1/twitter').set(bearer(
 describe('the serialized answer', () => {
   it('when the same post is asked again, then the answer is the same apart from processed_at, which is the time of each request', async () => {
     const before = Date.now();
-    const first = await post('https://x.com/DivineDropbear/status/1841206275088290279');
+    const first = await post(`https://x.com/sim_video/status/${SYNTHETIC_IDS.video}`);
     const between = Date.now();
-    const second = await post('https://x.com/DivineDropbear/status/1841206275088290279');
+    const second = await post(`https://x.com/sim_video/status/${SYNTHETIC_IDS.video}`);
     const after = Date.now();
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
@@ -36,27 +37,31 @@ describe('the serialized answer', () => {
     expect(t2).toBeLessThanOrEqual(after);
     expect(second.body.data.processed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect({ ...second.body.data, processed_at: 'x' }).toEqual({ ...first.body.data, processed_at: 'x' });
-    expect(second.body).toMatchObject({ code: 0, message: 'ok', data: { statusId: '1841206275088290279' } });
+    expect(second.body).toMatchObject({ code: 0, message: 'ok', data: { statusId: SYNTHETIC_IDS.video } });
   });
 
-  it('when /video/1, /video/2 and the bare URL of one post alternate, then each answer is for its own URL', async () => {
+  it('when /video/N choices of one post alternate, then each answer is for its own URL (a cached choice never answers another)', async () => {
+    // photo, video, photo: /video/2 is the video (X numbering), /video/1 keeps its old meaning
+    // (first video), /video/3 is a photo → 422
+    const id = SYNTHETIC_IDS.photoVideoPhoto;
     const urls = [
-      ['https://x.com/DivineDropbear/status/991610/video/2', 2],
-      ['https://x.com/DivineDropbear/status/991610/video/1', 1],
-      ['https://x.com/DivineDropbear/status/991610', 1],
-      ['https://x.com/DivineDropbear/status/991610/video/2', 2],
-      ['https://x.com/DivineDropbear/status/991610/video/3', 422],
-      ['https://x.com/DivineDropbear/status/991610/video/1', 1],
+      [`https://x.com/sim_mixed/status/${id}/video/2`, 2],
+      [`https://x.com/sim_mixed/status/${id}/video/3`, 422],
+      [`https://x.com/sim_mixed/status/${id}`, 2],
+      [`https://x.com/sim_mixed/status/${id}/video/3`, 422],
+      [`https://x.com/sim_mixed/status/${id}/video/1`, 2],
+      [`https://x.com/sim_mixed/status/${id}/video/3`, 422],
     ] as const;
     for (const [url, expected] of urls) {
       const res = await post(url);
       if (expected === 422) {
         expect(res.status).toBe(422);
+        expect(res.body.error.type).toBe('no_video');
         continue;
       }
       expect(res.status).toBe(200);
       expect(res.body.data.media_index).toBe(expected);
-      expect(res.body.data.statusId).toBe('991610');
+      expect(res.body.data.statusId).toBe(id);
     }
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { SYNTHETIC_IDS } from '../../apps/x-sim/src';
 import { buildApp } from '../../apps/api/src/app';
 import { createContainer, type Container } from '../../apps/api/src/container';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
@@ -28,7 +29,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const TWEET = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const TWEET = `https://x.com/sim_video/status/${SYNTHETIC_IDS.video}`;
 const upstreamCalls = () => {
   const s = h.sim.stats();
   return s.graphqlCalls + s.syndicationCalls;
@@ -49,7 +50,7 @@ describe('the shared result cache', () => {
     const { processed_at: _a, ...firstData } = first.body.data as Record<string, unknown>;
     const { processed_at: _b, ...againData } = again.body.data as Record<string, unknown>;
     expect(againData).toEqual(firstData);
-    expect(againData.statusId).toBe('1841206275088290279');
+    expect(againData.statusId).toBe(SYNTHETIC_IDS.video);
   });
 
   it('when a second instance is asked for a post the first one found missing, then it answers the cached 422 without calling X', async () => {

@@ -20,6 +20,8 @@ import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
+import { createCreditsService } from './modules/credits/credits.service';
+import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
   env: Env;
@@ -117,12 +119,23 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
+  const credits = createCreditsService({ prisma, now });
+  const creditGrants = createCreditGrants({
+    prisma,
+    credits,
+    perPeriod: env.CREDITS_PER_PERIOD,
+    premiumPriceIds: env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [],
+    logger,
+    now,
+  });
+  const creditsStanding = { credits, perPeriod: env.CREDITS_PER_PERIOD, convertCostPerMinute: env.CONVERT_CREDIT_COST };
   const webhooks = createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
     authCache,
     logger,
+    creditGrants,
   });
 
   let shuttingDown = false;
@@ -134,6 +147,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage flush failed'));
   }, 30_000);
   flushTimer.unref();
+  const stopCreditSweep = creditGrants.startMonthlySweep();
 
   const deps: AppDeps = {
     env,
@@ -144,8 +158,9 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     extractor,
+    creditsStanding,
     isShuttingDown: () => shuttingDown,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
@@ -162,6 +177,8 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     xClient,
+    credits,
+    creditGrants,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -169,6 +186,7 @@ export async function createContainer(opts: ContainerOptions) {
       shuttingDown = true;
       clearInterval(flushTimer);
       clearInterval(localFlushTimer);
+      stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await xClient.close();
       await authCache.close();

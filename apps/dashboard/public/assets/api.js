@@ -11,8 +11,10 @@
  * @typedef {{ at: string, requests: number, rate_limited: number }} Point
  * @typedef {{ requests: number, rate_limited: number }} Totals
  * @typedef {{ window: 'minute' | 'hour' | 'day', limit: number, used: number, remaining: number, reset_at: number }} WindowStanding
+ * @typedef {{ id: string, kind: 'grant' | 'spend' | 'refund', amount: number, reason: string, created_at: string }} CreditEntry
+ * @typedef {{ balance: number, per_period: number, convert_cost_per_minute: number, recent: CreditEntry[] }} Credits
  * @typedef {{ windows: WindowStanding[], last_24h: { totals: Totals, hourly: Point[] },
- *   last_30d: { totals: Totals, daily: Point[] }, per_key_30d: Record<string, Totals> }} Usage
+ *   last_30d: { totals: Totals, daily: Point[] }, per_key_30d: Record<string, Totals>, credits: Credits }} Usage
  */
 
 const BASE = '/dashboard/api';

@@ -81,6 +81,12 @@ export const envSchema = z.object({
   STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+
+  // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
+  /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */
+  CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
+  /** Credits one conversion costs per started minute of output. */
+  CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

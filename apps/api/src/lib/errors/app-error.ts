@@ -32,7 +32,12 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'billing_not_configured',
   'billing_provider_error',
+  // credits (modules/credits)
+  'insufficient_credits',
   'internal',
+  // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
+  'live_broadcast',
+  'audio_space',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -67,7 +72,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   billing_not_configured: 503,
   billing_provider_error: 502,
+  // credits (modules/credits): 402 as in the Facebo/Soundc documents
+  insufficient_credits: 402,
   internal: 500,
+  live_broadcast: 422,
+  audio_space: 422,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -101,7 +110,11 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
+  // credits (modules/credits): the exact message of the Facebo/Soundc documents
+  insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',
+  live_broadcast: 'This post is a live broadcast, not a video file',
+  audio_space: 'This post is an audio Space, not a video',
 };
 
 export class AppError extends Error {

@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/errors/app-error';
 import type { Logger } from '../../lib/logger/logger';
 import type { AuthCache } from '../auth/auth-cache';
+import type { CreditGrants } from '../credits/credit-grants';
 import type { ApplyOutcome, BillingRepository, SubscriptionState } from './billing.repository';
 import { isStripeError, type StripeClient, type StripeEvent, type StripeSubscription } from './stripe.client';
 
@@ -43,6 +44,8 @@ export function createStripeWebhookService(deps: {
   repo: BillingRepository;
   authCache: Pick<AuthCache, 'userChanged'>;
   logger: Logger;
+  /** Credits for paid billing periods (modules/credits). */
+  creditGrants?: Pick<CreditGrants, 'invoicePaid'>;
 }) {
   async function fetchSubscription(id: string): Promise<StripeSubscription | null> {
     const stripe = deps.stripe;
@@ -84,6 +87,30 @@ export function createStripeWebhookService(deps: {
     }
   }
 
+  /** Subscription state from the event, once per event id. */
+  async function applySubscriptionEvent(event: StripeEvent): Promise<WebhookOutcome> {
+    if (await deps.repo.isProcessed(event.id)) return 'duplicate';
+    const found = await stateFor(event);
+    if (found === 'ignored') return 'ignored';
+    const { outcome, userId } = await deps.repo.applyEvent({
+      eventId: event.id,
+      eventType: event.type,
+      eventAt: new Date(event.created * 1000),
+      state: found?.state ?? null,
+      userIdHints: found?.hints,
+      resolveTie: async (id) => {
+        const live = await fetchSubscription(id);
+        return live ? subscriptionState(live) : null;
+      },
+    });
+    if (outcome === 'unlinked') {
+      deps.logger.warn({ eventId: event.id, type: event.type, subscription: found?.state.id }, 'Stripe subscription matches no account; ignored');
+    }
+    if (userId && outcome === 'applied') deps.authCache.userChanged(userId); // premium may have changed: every process re-reads it
+    deps.logger.info({ eventId: event.id, type: event.type, outcome, userId }, 'stripe event');
+    return outcome;
+  }
+
   return {
     configured: Boolean(deps.stripe && deps.webhookSecret),
 
@@ -101,28 +128,22 @@ export function createStripeWebhookService(deps: {
     },
 
     async handle(event: StripeEvent): Promise<WebhookOutcome> {
-      if (await deps.repo.isProcessed(event.id)) return 'duplicate';
-      const found = await stateFor(event);
-      if (found === 'ignored') return 'ignored';
-      const { outcome, userId } = await deps.repo.applyEvent({
-        eventId: event.id,
-        eventType: event.type,
-        eventAt: new Date(event.created * 1000),
-        state: found?.state ?? null,
-        userIdHints: found?.hints,
-        resolveTie: async (id) => {
-          const live = await fetchSubscription(id);
-          return live ? subscriptionState(live) : null;
-        },
-      });
-      if (outcome === 'unlinked') {
-        deps.logger.warn({ eventId: event.id, type: event.type, subscription: found?.state.id }, 'Stripe subscription matches no account; ignored');
+      const outcome = await applySubscriptionEvent(event);
+      if (event.type === 'invoice.paid' && deps.creditGrants) {
+        // After the subscription state, and on duplicates too: the grant is idempotent by invoice
+        // id, so a delivery that failed after recording the event still gets its credits on retry.
+        const invoice = event.data.object;
+        const credits = await deps.creditGrants.invoicePaid(invoice, async () => {
+          const subId = invoiceSubscriptionId(invoice);
+          const sub = subId ? await fetchSubscription(subId) : null;
+          return sub ? subscriptionState(sub).priceId : null;
+        });
+        deps.logger.info({ eventId: event.id, invoice: invoice.id, credits }, 'invoice credits');
       }
-      if (userId && outcome === 'applied') deps.authCache.userChanged(userId); // premium may have changed: every process re-reads it
-      deps.logger.info({ eventId: event.id, type: event.type, outcome, userId }, 'stripe event');
       return outcome;
     },
   };
+
 }
 
 export type StripeWebhookService = ReturnType<typeof createStripeWebhookService>;

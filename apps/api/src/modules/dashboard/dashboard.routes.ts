@@ -13,6 +13,7 @@ import type { BillingService } from '../billing/billing.service';
 import type { StripeWebhookService } from '../billing/stripe-webhook.service';
 import type { KeyService } from '../keys/keys.service';
 import type { RateLimitService } from '../ratelimit/rate-limit.service';
+import { creditsStanding, type CreditsStandingDeps } from '../credits/credits.schemas';
 import { windowStanding } from '../usage/usage.routes';
 import type { UsageService } from '../usage/usage.service';
 import type { UsersRepository } from '../users/users.repository';
@@ -30,6 +31,7 @@ export interface DashboardDeps {
   webhooks: StripeWebhookService;
   usage: UsageService;
   limits: RateLimitService;
+  creditsStanding: CreditsStandingDeps;
   publicDir?: string;
 }
 
@@ -67,11 +69,12 @@ export function registerDashboard(app: Express, deps: DashboardDeps): void {
   });
   authed.get('/usage', async (req, res) => {
     const userId = sessionUserId(req);
-    const [windows, summary] = await Promise.all([
+    const [windows, summary, credits] = await Promise.all([
       deps.limits.peek(userId),
       deps.usage.summary({ userId }, { hours: 24, days: 30 }),
+      creditsStanding(deps.creditsStanding, userId),
     ]);
-    const data: DashboardUsageData = { windows: windowStanding(windows), ...summary };
+    const data: DashboardUsageData = { windows: windowStanding(windows), ...summary, credits };
     sendOk(res, data);
   });
   registerDashboardKeyRoutes(authed, deps);

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { SuccessEnvelope } from '../../lib/http/envelope';
-import { buildTwitterData, type TwitterData } from './parse/envelope';
+import { buildTwitterData, type BuildResult, type TwitterData } from './parse/envelope';
 import type { ParsedTweet, TweetRef } from './twitter.types';
 
 /** Posts × `/video/N` choices kept serialized per process; the oldest are dropped first. */
@@ -8,6 +8,8 @@ const MAX_ENTRIES = 2_000;
 const PROCESSED_AT = '"processed_at":""';
 /** Date#toISOString() of any date between the years 0 and 9999 */
 const ISO_LENGTH = 24;
+
+type Refusal = Extract<BuildResult, { ok: false }>;
 
 interface Serialized {
   tweet: ParsedTweet;
@@ -28,14 +30,14 @@ interface Serialized {
 export function createTwitterResponder() {
   const entries = new Map<string, Serialized>();
 
-  function serialize(tweet: ParsedTweet, ref: TweetRef): Serialized | null {
+  function serialize(tweet: ParsedTweet, ref: TweetRef): Serialized | Refusal {
     const built = buildTwitterData(tweet, ref, new Date(0));
-    if (!built.ok) return null;
+    if (!built.ok) return built;
     const data: TwitterData = { ...built.data, processed_at: '' };
     const body: SuccessEnvelope<TwitterData> = { code: 0, message: 'ok', data };
     const json = JSON.stringify(body);
     // the first occurrence is data.processed_at: every key before it (envelope, thumbnail,
-    // videos, text, username, statusId) is ours, and text cannot hold an unescaped quote
+    // videos, text, expanded_text, username, statusId) is ours, and strings hold no bare quote
     const at = json.indexOf(PROCESSED_AT) + PROCESSED_AT.length - 1;
     const head = json.slice(0, at);
     const tail = json.slice(at);
@@ -43,13 +45,13 @@ export function createTwitterResponder() {
   }
 
   return {
-    /** Writes the 200 answer; false when the post has no video to offer for this URL. */
-    send(res: Response, tweet: ParsedTweet, ref: TweetRef, processedAt: Date): boolean {
+    /** Writes the 200 answer; or, when the post has no video to offer for this URL, says why. */
+    send(res: Response, tweet: ParsedTweet, ref: TweetRef, processedAt: Date): Refusal | null {
       const key = `${ref.statusId}/${ref.mediaType ?? ''}/${ref.mediaIndex ?? ''}`;
       let entry = entries.get(key);
       if (entry?.tweet !== tweet) {
         const fresh = serialize(tweet, ref);
-        if (!fresh) return false;
+        if ('ok' in fresh) return fresh;
         if (!entry && entries.size >= MAX_ENTRIES) {
           const oldest = entries.keys().next();
           if (!oldest.done) entries.delete(oldest.value);
@@ -63,7 +65,7 @@ export function createTwitterResponder() {
       res.setHeader('Content-Length', entry.bytes - ISO_LENGTH + stamp.length);
       // one string: Node sends it in the same write as the status line and headers
       res.end(entry.head + stamp + entry.tail, 'utf8');
-      return true;
+      return null;
     },
   };
 }

@@ -7,7 +7,15 @@ import { parseTweetUrl, type TweetUrlResult } from './parse/tweet-url';
 import { createTwitterResponder } from './twitter.response';
 
 export interface Extractor {
-  extract(statusId: string, opts?: { requestId?: string }): Promise<ParsedTweet>;
+  extract(statusId: string, opts?: { requestId?: string; signal?: AbortSignal }): Promise<ParsedTweet>;
+}
+
+/** Abort reason when the client closed the connection before we answered. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+    this.name = 'ClientGone';
+  }
 }
 
 export function registerTwitterRoutes(
@@ -24,8 +32,23 @@ export function registerTwitterRoutes(
     const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { url?: unknown }).url : undefined;
     const parsed = parse(url);
     if (!parsed.ok) throw new AppError(parsed.code);
-    const tweet = await deps.extractor.extract(parsed.ref.statusId, { requestId: req.id });
-    if (!responder.send(res, tweet, parsed.ref, clock())) throw new AppError('no_video');
+// A client that hangs up stops its extraction (and X calls nobody else waits for).
+    const gone = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) gone.abort(new ClientGone());
+    };
+    res.on('close', onClose);
+    let tweet: ParsedTweet;
+    try {
+      tweet = await deps.extractor.extract(parsed.ref.statusId, { requestId: req.id, signal: gone.signal });
+    } catch (err: unknown) {
+      if (gone.signal.aborted) return; // nobody to answer
+      throw err;
+    } finally {
+      res.off('close', onClose);
+    }
+    const refused = responder.send(res, tweet, parsed.ref, clock());
+    if (refused) throw new AppError(refused.reason, undefined, 'details' in refused ? { details: refused.details } : {});
   });
   router.all('/twitter', methodNotAllowed(['GET', 'POST']));
 }
