@@ -245,6 +245,7 @@ async function main(): Promise<void> {
       `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load; V8 heap ${(apiHeap / 1024 / 1024).toFixed(0)} MB; bare Express ${(bareRss / 1024 / 1024).toFixed(0)} MB)\n`,
     );
     process.stdout.write(`non-2xx answers from the API during the runs: ${non2xx}; upstream GraphQL calls: ${upstreamCalls}\n`);
+    if (o) process.stdout.write(`non-2xx answers from the compared revision: ${otherRuns.reduce((x, r) => x + r.non2xx, 0)}\n`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await sim.stop();
