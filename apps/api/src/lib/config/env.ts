@@ -69,9 +69,9 @@ export const envSchema = z.object({
   SESSION_TTL_SECONDS: positiveInt.default(7 * 24 * 60 * 60),
   /** Use Secure cookies (on unless explicitly disabled; plain-http localhost dev turns it off). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  /** Dashboard sign-up/login throttle: attempts per email and per client IP within the window. */
+  /** Dashboard sign-up/login throttle: attempts per email (all IPs: a high ceiling) and per client IP within the window. */
   AUTH_THROTTLE_WINDOW_SECONDS: positiveInt.default(15 * 60),
-  AUTH_THROTTLE_PER_EMAIL: positiveInt.default(10),
+  AUTH_THROTTLE_PER_EMAIL: positiveInt.default(100),
   AUTH_THROTTLE_PER_IP: positiveInt.default(30),
 
   STRIPE_SECRET_KEY: optionalString,
@@ -81,6 +81,32 @@ export const envSchema = z.object({
   STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+
+  // --- Account security (issue 7: email ownership, login throttle, premium prices) ---
+  /** SMTP server for account mails (smtp:// or smtps://user:pass@host:port). Unset: mails go to the log. */
+  SMTP_URL: optionalString.pipe(url('SMTP_URL').optional()),
+  /** Sender of account mails. */
+  MAIL_FROM: z.string().trim().min(3).default('twdown <no-reply@localhost>'),
+  /** Login throttle: attempts per (client IP, email) pair within the window; the per-email ceiling is AUTH_THROTTLE_PER_EMAIL. */
+  AUTH_THROTTLE_PER_IP_EMAIL: positiveInt.default(10),
+  /** More prices that grant premium (comma-separated price_... ids), besides STRIPE_PRICE_ID. */
+  STRIPE_PRICE_IDS: optionalString.transform((v) => (v ? v.split(',').map((p) => p.trim()).filter(Boolean) : [])),
+
+  // --- Resilience (issue 7): Redis deadlines, HTTP timeouts, draining, abuse limits ---
+  /** Deadline of every Redis command, ms; a Redis that stays silent this long counts as down. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(300),
+  /** Time a client has to send a whole request (headers and body, ≤ 16 KB), ms. */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Time a client has to send the request headers, ms (≤ HTTP_REQUEST_TIMEOUT_MS). */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(5_000),
+  /** On SIGTERM: the process exits 0 within this, ms; requests still running 1.5 s before its end are answered 503. */
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  /** While the key-invalidation channel is down, cached keys older than this are re-checked in PostgreSQL, seconds. */
+  AUTH_CACHE_OUTAGE_TTL_SECONDS: z.coerce.number().int().min(0).default(2),
+  /** GET /api/v1/usage calls per key per minute. */
+  USAGE_READS_PER_MINUTE: positiveInt.default(30),
+  /** Refused API-key requests (unknown/revoked key, or not premium) per client IP per minute. */
+  AUTH_FAILURES_PER_IP_PER_MINUTE: positiveInt.default(60),
 
   // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
   /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */

@@ -32,9 +32,18 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'billing_not_configured',
   'billing_provider_error',
+  // resilience (issue 7)
+  'shutting_down',
+  'request_timeout',
   // credits (modules/credits)
   'insufficient_credits',
   'internal',
+  // account email links (issue 7)
+  'email_not_verified',
+  'invalid_token',
+  'token_expired',
+  'token_used',
+  'wrong_password',
   // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
   'live_broadcast',
   'audio_space',
@@ -72,9 +81,16 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   billing_not_configured: 503,
   billing_provider_error: 502,
+  shutting_down: 503,
+  request_timeout: 408,
   // credits (modules/credits): 402 as in the Facebo/Soundc documents
   insufficient_credits: 402,
   internal: 500,
+  email_not_verified: 403,
+  invalid_token: 400,
+  token_expired: 410,
+  token_used: 410,
+  wrong_password: 403,
   live_broadcast: 422,
   audio_space: 422,
 };
@@ -110,9 +126,16 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
+  shutting_down: 'The server is restarting, retry',
+  request_timeout: 'The request was not received in time',
   // credits (modules/credits): the exact message of the Facebo/Soundc documents
   insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',
+  email_not_verified: 'Confirm your email address first: sign up again with it to get a new link',
+  invalid_token: 'This link is not valid',
+  token_expired: 'This link has expired; ask for a new one',
+  token_used: 'This link has already been used; ask for a new one',
+  wrong_password: 'The current password is wrong',
   live_broadcast: 'This post is a live broadcast, not a video file',
   audio_space: 'This post is an audio Space, not a video',
 };

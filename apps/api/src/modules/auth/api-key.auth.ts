@@ -1,8 +1,7 @@
-import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
-import { isPremium } from '../billing/premium';
+import { isPremium, type PremiumPolicy } from '../billing/premium';
 import { hashApiKey, looksLikeApiKey } from '../keys/key-format';
 import type { AuthCache, KeyPrincipal } from './auth-cache';
 
@@ -12,12 +11,17 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/**
+ * `Bearer <key>` with any run of spaces or tabs after the scheme (RFC 7235 allows 1*SP; proxies
+ * and hand-written clients send more). Only the header is read: keys in query strings or bodies
+ * end up in logs and browser history and are ignored, never compared with the header's.
+ */
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 export function createKeyResolver(deps: {
   prisma: PrismaClient;
   cache: AuthCache;
-  pastDueGraceHours: number;
+  premium: PremiumPolicy;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -29,14 +33,14 @@ export function createKeyResolver(deps: {
       const generation = deps.cache.generation();
       const row = await deps.prisma.apiKey.findUnique({
         where: { hash },
-        include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true } } } } },
+        include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true, priceId: true } } } } },
       });
       principal =
         row && !row.revokedAt
           ? {
               keyId: row.id,
               userId: row.userId,
-              premium: isPremium(row.user, now(), deps.pastDueGraceHours),
+              premium: isPremium(row.user, now(), deps.premium),
               expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
             }
           : null;
@@ -49,43 +53,18 @@ export function createKeyResolver(deps: {
 
 export type KeyResolver = ReturnType<typeof createKeyResolver>;
 
-/** The actions passport gives a strategy for one request (passport.Strategy's contract). */
-interface StrategyActions {
-  success(user: KeyPrincipal): void;
-  fail(challenge?: unknown, status?: number): void;
-  error(err: unknown): void;
-}
-
 /**
- * Bearer-key authentication (passport-http-bearer). Only the Authorization header is read:
- * keys in query strings end up in logs and browser history.
- *
- * The strategy is driven the way passport drives it (a per-request instance created from the
- * strategy with success/fail/error actions), without passport.authenticate(): that wrapper
- * builds a dozen closures per request and installs session helpers (req.login/logout) an API
- * key never uses, which the hot-path profile showed as one of its largest items.
+ * Bearer-key authentication. The header is parsed here rather than by passport-http-bearer:
+ * that strategy splits on a single space (so `Bearer  <key>` failed) and refuses a request that
+ * also carries `?access_token=` (so a stray query parameter turned a valid key into a 401).
  */
 export function apiKeyAuth(resolve: KeyResolver): RequestHandler {
-  const strategy = new BearerStrategy((token, done) => {
-    resolve(token).then(
-      (principal) => done(null, principal ?? false),
-      (err: unknown) => done(err as Error),
-    );
-  });
-
-  return (req, _res, next) => {
-    const header = req.get('authorization');
-    if (!header || !BEARER.test(header)) {
-      next(new AppError('missing_api_key'));
-      return;
-    }
-    const attempt = Object.create(strategy) as typeof strategy & StrategyActions;
-    attempt.success = (user: KeyPrincipal) => {
-      req.principal = user;
-      next();
-    };
-    attempt.fail = () => next(new AppError('invalid_api_key'));
-    attempt.error = (err: unknown) => next(err);
-    attempt.authenticate(req);
+  return async (req, _res, next) => {
+    const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
+    if (!token) throw new AppError('missing_api_key');
+    const principal = await resolve(token);
+    if (!principal) throw new AppError('invalid_api_key');
+    req.principal = principal;
+    next();
   };
 }
