@@ -113,6 +113,12 @@ export const envSchema = z.object({
   CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
   /** Credits one conversion costs per started minute of output. */
   CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
+
+  // --- Production: workers and metrics (issue 10) ---
+  /** API worker processes on this machine (node:cluster); 1 = no cluster. >1 needs DATABASE_URL. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Bearer token for GET /metrics; unset = /metrics is not served (404). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
