@@ -90,6 +90,12 @@ module.exports = tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
 
+  // The same for the mutation-run setup/teardown, and Stryker's config file (npm run test:mutation).
+  {
+    files: ['tests/mutation/global-setup.ts', 'tests/mutation/global-teardown.ts', 'stryker.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+
   // Prisma's CLI loads prisma.config.ts through its default export, and its config type
   // declares adapter() as returning a Promise, so an async adapter() without await is intended.
   {

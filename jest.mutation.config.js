@@ -1,0 +1,15 @@
+// Jest configuration for mutation runs only (npm run test:mutation): the normal configuration,
+// restricted to the test files of the selected module(s) (tests/mutation/modules.cjs). No e2e,
+// drills, media/convert or fuzz tests: they do not exercise these modules and would make every
+// mutant run minutes long.
+const base = require('./jest.config.js');
+const { selected } = require('./tests/mutation/modules.cjs');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: selected().tests.map((p) => `<rootDir>/${p}`),
+  // One migrated template per Stryker worker instead of one per mutant (see the file).
+  globalSetup: '<rootDir>/tests/mutation/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/mutation/global-teardown.ts',
+};
