@@ -34,7 +34,7 @@ beforeAll(async () => {
     AUTH_CACHE_TTL_SECONDS: '0',
     ...standinEnv(stripe),
   });
-  container = await createContainer({ env, logger: createLogger({ level: env.LOG_LEVEL }), databaseUrl: db.url, redisUrl: REDIS_URL, keyPrefix, now: clock });
+  container = await createContainer({ env, logger: createLogger({ level: env.LOG_LEVEL }), databaseUrl: db.url, redisTarget: { url: REDIS_URL }, keyPrefix, now: clock });
   app = buildApp(container.deps);
 });
 afterAll(async () => {

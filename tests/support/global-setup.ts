@@ -2,15 +2,24 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { urlForDatabase, withAdmin } from './db';
+import { CLUSTER_NODES_VAR, startRedisCluster, type LocalCluster } from './redis';
+
+declare global {
+  // shared with global-teardown.ts (jest runs both in the same context)
+  var twdownTestCluster: LocalCluster | undefined;
+}
 
 /**
  * Once per run: a template database migrated with Prisma's own `migrate deploy` (the same
  * command users run). Every test file clones it, so no test depends on another's leftovers.
  * The template is private to this run (several runs may share one PostgreSQL server) and is
  * dropped by global-teardown.ts.
+ * With TEST_REDIS_MODE=cluster (`npm run test:cluster`) it also starts a throwaway local Redis
+ * Cluster (3 masters on free loopback ports) that the tests use instead of the single Redis.
  */
 export default async function globalSetup(): Promise<void> {
   const template = `twdown_tpl_${randomBytes(5).toString('hex')}`;
+  const cluster = process.env.TEST_REDIS_MODE === 'cluster' ? startRedisCluster(3) : undefined;
   await withAdmin((c) => c.query(`CREATE DATABASE ${template}`));
   const root = path.resolve(__dirname, '../..');
   execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
@@ -19,4 +28,10 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.env.TWDOWN_TEST_TEMPLATE_DB = template;
+  if (cluster) {
+    const started = await cluster;
+    globalThis.twdownTestCluster = started;
+    process.env[CLUSTER_NODES_VAR] = started.nodes;
+    process.stdout.write(`\nRedis Cluster for this run: ${started.nodes}\n`);
+  }
 }

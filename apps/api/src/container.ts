@@ -2,7 +2,7 @@ import IORedisMock from 'ioredis-mock';
 import type { Env } from './lib/config/env';
 import { createPrisma, type PrismaClient } from './lib/db/prisma';
 import type { Logger } from './lib/logger/logger';
-import { createRedis, waitForRedis, type Redis } from './lib/redis/redis';
+import { createRedis, waitForRedis, type Redis, type RedisTarget } from './lib/redis/redis';
 import { createKeyResolver } from './modules/auth/api-key.auth';
 import { createAuthCache } from './modules/auth/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
@@ -26,7 +26,7 @@ export interface ContainerOptions {
   logger: Logger;
   databaseUrl: string;
   /** null = no Redis: in-memory rate limits and an in-process store for X tokens/cache */
-  redisUrl: string | null;
+  redisTarget: RedisTarget | null;
   /** Embedded PGlite takes one connection at a time. */
   maxDbConnections?: number;
   /** Prefix for every Redis key (tests isolate themselves with it). */
@@ -44,7 +44,7 @@ export async function createContainer(opts: ContainerOptions) {
   const now = opts.now ?? (() => new Date());
   const prefix = opts.keyPrefix ?? 'twdown';
   const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
-  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger) : null;
+  const redis: Redis | null = opts.redisTarget ? createRedis(opts.redisTarget, logger) : null;
   if (redis) {
     await waitForRedis(redis).catch((err: unknown) => {
       // Not fatal: the rate limiter falls back to per-process limits until Redis is back.
@@ -173,7 +173,7 @@ export async function createContainer(opts: ContainerOptions) {
       await xClient.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
-      if (!opts.redisUrl) xRedis.disconnect();
+      if (!opts.redisTarget) xRedis.disconnect();
       await prisma.$disconnect();
     },
   };

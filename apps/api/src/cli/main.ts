@@ -2,7 +2,7 @@ import pino from 'pino';
 import { loadEnvOrExit } from '../lib/config/env';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
-import { createRedis, waitForRedis } from '../lib/redis/redis';
+import { createRedis, redisTargetFrom, waitForRedis } from '../lib/redis/redis';
 import { createAuthCache } from '../modules/auth/auth-cache';
 import { createKeyService } from '../modules/keys/keys.service';
 import { createUsersRepository } from '../modules/users/users.repository';
@@ -16,7 +16,8 @@ async function main(): Promise<number> {
   }
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
   const prisma = createPrisma(env.DATABASE_URL, { maxConnections: 2 });
-  const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger, 'cli') : null;
+  const redisTarget = redisTargetFrom(env);
+  const redis = redisTarget ? createRedis(redisTarget, logger, 'cli') : null;
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
   const authCache = createAuthCache({ ttlMs: 0, redis, logger });
   try {

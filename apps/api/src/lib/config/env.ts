@@ -81,6 +81,36 @@ export const envSchema = z.object({
   STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+
+  // --- Redis Cluster (issue 10) ---
+  /**
+   * Seed nodes of a Redis Cluster, "host:port,host:port,…" ([v6]:port for IPv6). When set it is
+   * used instead of REDIS_URL and ioredis runs in cluster mode (it discovers the other nodes).
+   */
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const nodes: Array<{ host: string; port: number }> = [];
+        for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+          const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(part);
+          const port = Number(m?.[3]);
+          const host = m?.[1] ?? m?.[2];
+          if (!host || !(port >= 1 && port <= 65535)) {
+            ctx.addIssue({ code: 'custom', message: `REDIS_CLUSTER_NODES: "${part}" is not host:port` });
+            return z.NEVER;
+          }
+          nodes.push({ host, port });
+        }
+        if (nodes.length === 0) {
+          ctx.addIssue({ code: 'custom', message: 'REDIS_CLUSTER_NODES: no host:port given' });
+          return z.NEVER;
+        }
+        return nodes;
+      }),
+  ),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

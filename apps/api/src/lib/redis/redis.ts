@@ -1,32 +1,94 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis as SingleRedis } from 'ioredis';
 import type { Logger } from '../logger/logger';
 
-export type { Redis };
+/**
+ * The app's Redis client: one server (ioredis `Redis`) or a Redis Cluster (ioredis `Cluster`).
+ * Both expose the same command methods, so modules are written once against this type. What
+ * differs in a cluster is that every command touching several keys (Lua scripts, MULTI,
+ * pipelines, multi-key DEL) must keep them in one hash slot: modules put the part that groups
+ * them in braces (`{accountId}`), see docs/deploy.md "Redis Cluster".
+ */
+export type Redis = SingleRedis | Cluster;
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Where Redis is: a URL (one server) or the seed nodes of a cluster. */
+export type RedisTarget = { url: string } | { clusterNodes: RedisNode[] };
+
+/** REDIS_CLUSTER_NODES wins over REDIS_URL; neither set = no Redis (embedded mode). */
+export function redisTargetFrom(env: { REDIS_URL?: string; REDIS_CLUSTER_NODES?: RedisNode[] }): RedisTarget | null {
+  if (env.REDIS_CLUSTER_NODES && env.REDIS_CLUSTER_NODES.length > 0) return { clusterNodes: env.REDIS_CLUSTER_NODES };
+  if (env.REDIS_URL) return { url: env.REDIS_URL };
+  return null;
+}
+
+/** For logs: where a target points, without credentials. */
+export function describeRedisTarget(target: RedisTarget): string {
+  if ('clusterNodes' in target) return `cluster ${target.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  const u = new URL(target.url);
+  return `${u.hostname}:${u.port || '6379'}`;
+}
+
+// Shared by both modes so a single server and a cluster fail the same way.
+const CONNECT_TIMEOUT_MS = 2000;
+const retryDelay = (times: number) => Math.min(times * 200, 2000);
 
 /**
- * Commands fail fast while Redis is down (no offline queue) so callers can fall back
- * (insurance rate limiter, cache bypass) instead of hanging requests.
+ * Commands fail fast while Redis is down (no offline queue, one retry) so callers can fall back
+ * (insurance rate limiter, cache bypass) instead of hanging requests. A cluster client gets the
+ * same settings: the cluster-level offline queue is off and the node connections take the
+ * timeout and retry count (ioredis keeps the per-node offline queue on by design; MOVED/ASK
+ * redirections and slot refreshes are its own business).
  */
-export function createRedis(url: string, logger: Logger, name = 'main'): Redis {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    enableAutoPipelining: true,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-    lazyConnect: false,
-  });
+export function createRedis(target: RedisTarget, logger: Logger, name = 'main'): Redis {
+  const redis: Redis =
+    'clusterNodes' in target
+      ? new Cluster(target.clusterNodes, {
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          clusterRetryStrategy: retryDelay,
+          slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
+          redisOptions: { maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS },
+        })
+      : new SingleRedis(target.url, {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          connectTimeout: CONNECT_TIMEOUT_MS,
+          enableAutoPipelining: true,
+          retryStrategy: retryDelay,
+          lazyConnect: false,
+        });
   let lastError = '';
-  redis.on('error', (err: Error) => {
+  const onError = (err: Error) => {
     // ioredis emits the same error on every reconnect attempt; log changes only.
     if (err.message !== lastError) logger.warn({ err: err.message, redis: name }, 'redis error');
     lastError = err.message;
-  });
+  };
+  redis.on('error', onError);
+  // a cluster reports a failing node separately from its own errors
+  redis.on('node error', onError);
   redis.on('ready', () => {
     if (lastError) logger.info({ redis: name }, 'redis reconnected');
     lastError = '';
   });
   return redis;
+}
+
+/**
+ * A second connection for SUBSCRIBE, with the offline queue on so the subscription waits for a
+ * (re)connection; ioredis re-subscribes by itself after a reconnect (in a cluster, on another
+ * node if the one it used fails).
+ */
+export function duplicateForSubscriber(redis: Redis): Redis {
+  return redis instanceof Cluster ? redis.duplicate(undefined, { enableOfflineQueue: true }) : redis.duplicate({ enableOfflineQueue: true });
+}
+
+/** The connections that hold data: the masters of a cluster, or the single server. */
+export function dataNodes(redis: Redis): SingleRedis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }
 
 /** Resolves once connected, or rejects after timeoutMs (used at boot and in tests). */
