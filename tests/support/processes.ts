@@ -7,7 +7,9 @@ const ROOT = path.resolve(__dirname, '../..');
 export interface ApiProcess {
   url: string;
   proc: ChildProcess;
-  /** stdout+stderr lines seen so far */
+  /** pid of the node process running the server (tsx starts it as its child), from its log line */
+  pid: number;
+  /** stdout+stderr lines seen so far (the last 500: drills send 100,000 requests) */
   output: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -24,12 +26,16 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, 
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let pid = proc.pid ?? 0;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start:\n${output.join('\n')}`)), timeoutMs);
     const onLine = (line: string) => {
       output.push(line);
+      if (output.length > 500) output.splice(0, output.length - 500);
       const m = /listening on (http:\/\/localhost:\d+)/.exec(line);
       if (m?.[1]) {
+        const logged = /"pid":(\d+)/.exec(line)?.[1];
+        if (logged) pid = Number(logged);
         clearTimeout(timer);
         resolve(m[1].replace('localhost', '127.0.0.1'));
       }
@@ -44,6 +50,7 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, 
   return {
     url: url.replace(/\/api\/v1$/, ''),
     proc,
+    pid,
     output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
