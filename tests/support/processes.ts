@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, '../..');
 export interface ApiProcess {
   url: string;
   proc: ChildProcess;
-  /** pid of the node process running the server (tsx starts it as its child), from its log line */
+  /** pid of the server process (for /proc/<pid>/status) */
   pid: number;
   /** stdout+stderr lines seen so far (the last 500: drills send 100,000 requests) */
   output: string[];
@@ -19,14 +19,17 @@ export interface ApiProcess {
  * "listening on http://localhost:PORT" line) as its own OS process on a free port.
  */
 export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, script = 'apps/api/src/main.ts'): Promise<ApiProcess> {
-  const proc = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script], {
+  // node with tsx's loader, not the tsx CLI: the CLI is a parent process that SIGKILLs the
+  // server when it does not acknowledge a relayed SIGTERM within 30 ms (a busy server under
+  // load), which would defeat graceful shutdown; and the pid is then the server's own.
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  let pid = proc.pid ?? 0;
+  const pid = proc.pid ?? 0;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start:\n${output.join('\n')}`)), timeoutMs);
     const onLine = (line: string) => {
@@ -34,8 +37,6 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, 
       if (output.length > 500) output.splice(0, output.length - 500);
       const m = /listening on (http:\/\/localhost:\d+)/.exec(line);
       if (m?.[1]) {
-        const logged = /"pid":(\d+)/.exec(line)?.[1];
-        if (logged) pid = Number(logged);
         clearTimeout(timer);
         resolve(m[1].replace('localhost', '127.0.0.1'));
       }
