@@ -9,8 +9,9 @@ import { startHarness, type Harness, type HarnessOptions } from '../support/harn
 export interface Fleet {
   h: Harness;
   apis: ApiProcess[];
-  /** the environment the API processes got (to start another one like them) */
+  /** the environment the API processes got (change it, then add() starts one with it) */
   env: Record<string, string>;
+  add(): Promise<ApiProcess>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +30,11 @@ export async function startFleet(size: number, opts: { harness?: HarnessOptions;
     h,
     apis,
     env,
+    async add() {
+      const api = await spawnApi(env, 60_000);
+      apis.push(api);
+      return api;
+    },
     async stop() {
       await Promise.all(apis.map((a) => a.stop('SIGKILL')));
       await h.close();

@@ -43,7 +43,11 @@ export async function createContainer(opts: ContainerOptions) {
   const { env, logger } = opts;
   const now = opts.now ?? (() => new Date());
   const prefix = opts.keyPrefix ?? 'twdown';
-  const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
+  const prisma: PrismaClient = createPrisma(opts.databaseUrl, {
+    maxConnections: opts.maxDbConnections,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+  });
   const redis: Redis | null = opts.redisTarget ? createRedis(opts.redisTarget, logger) : null;
   if (redis) {
     await waitForRedis(redis).catch((err: unknown) => {

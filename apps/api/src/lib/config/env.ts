@@ -111,6 +111,12 @@ export const envSchema = z.object({
         return nodes;
       }),
   ),
+
+  // --- PostgreSQL timeouts (issue 10, fault drill 4) ---
+  /** Milliseconds to open a PostgreSQL connection (or wait for a pooled one) before answering 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+  /** Milliseconds one query may take before the client gives up and the request answers 503. */
+  DATABASE_QUERY_TIMEOUT_MS: positiveInt.default(10_000),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'billing_not_configured',
   'billing_provider_error',
+  // issue 10 (fault drill 4): PostgreSQL unreachable or too slow for a request that needs it
+  'database_unavailable',
   'internal',
 ] as const;
 
@@ -67,6 +69,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   billing_not_configured: 503,
   billing_provider_error: 502,
+  database_unavailable: 503,
   internal: 500,
 };
 
@@ -101,6 +104,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
+  database_unavailable: 'The database is unavailable, retry later',
   internal: 'Internal server error',
 };
 
