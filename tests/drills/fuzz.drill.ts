@@ -2,8 +2,11 @@
  * Drill 6 (issue 10): generated requests (bodies, headers, URLs, methods, encodings, raw bytes)
  * against every public route of a real server PROCESS, with its memory watched. The generator is
  * the one of the issue-7 fuzz test (tests/resilience/fuzz-generator.ts); that test runs 10,000
- * requests in-process, this drill runs DRILL_FUZZ_REQUESTS (default 100,000) against `main.ts`
- * and samples VmRSS from /proc/<pid>/status.
+ * requests in-process, this drill runs DRILL_FUZZ_REQUESTS (default 20,000; the issue asks for
+ * 100,000, which takes about 6 minutes on the shared 2-core machine, see docs/drills.md) against
+ * `main.ts` and samples VmRSS from /proc/<pid>/status.
+ * Not in `npm test` yet (`npm run drill:fuzz`): it fails on this branch until the issue-7 fixes
+ * (malformed-HTTP answers in the envelope, bad encodings and bad URIs as 400s) are merged.
  * Promise: no answer is a 5xx, every error answer is the JSON envelope, RSS stays bounded.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { envelopeProblem } from '../resilience/envelope';
 import { httpRequest, prng, rawRequest, type FuzzRequest, type RawRequest, type Secrets } from '../resilience/fuzz-generator';
 import { report, startFleet, type Fleet } from './fleet';
 
-const TOTAL = Number(process.env.DRILL_FUZZ_REQUESTS ?? 100_000);
+const TOTAL = Number(process.env.DRILL_FUZZ_REQUESTS ?? 20_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const CONCURRENCY = 32;
 const RAW_SHARE = 0.03;
