@@ -27,6 +27,8 @@ module.exports = tseslint.config(
       '**/dist/**',
       '**/coverage/**',
       'tests/artifacts/**',
+      'stryker-tmp/**',
+      'reports/**',
     ],
   },
 

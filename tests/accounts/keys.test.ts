@@ -2,7 +2,7 @@ import request from 'supertest';
 import { bearer, startHarness, type Harness } from '../support/harness';
 import { signUp, type Browser } from './dashboard-client';
 
-const TWEET = { url: 'https://x.com/DivineDropbear/status/1841206275088290279' };
+const TWEET = { url: 'https://x.com/sim_video/status/992010' };
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function premiumAccount(): Promise<Browser> {
-  const account = await signUp(h.app);
+  const account = await signUp(h);
   await h.container.users.setComplimentaryPremium(account.userId, true);
   h.container.authCache.userChanged(account.userId);
   return account;
@@ -99,7 +99,7 @@ describe('API keys from the dashboard', () => {
 
   it("when an account touches another account's key (or a malformed id), then 404 and the key is untouched", async () => {
     const owner = await premiumAccount();
-    const intruder = await signUp(h.app);
+    const intruder = await signUp(h);
     const { key, view } = (await owner.agent.post('/dashboard/api/keys').set('X-CSRF-Token', owner.csrf).send({ name: 'mine' })).body.data;
     for (const [method, path] of [
       ['patch', `/dashboard/api/keys/${view.id}`],
@@ -116,7 +116,7 @@ describe('API keys from the dashboard', () => {
   });
 
   it('when an account is not premium, then it can still create keys but the API answers 403 not_premium', async () => {
-    const account = await signUp(h.app);
+    const account = await signUp(h);
     const { key } = (await account.agent.post('/dashboard/api/keys').set('X-CSRF-Token', account.csrf).send({})).body.data;
     const api = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(TWEET);
     expect(api.status).toBe(403);
@@ -132,7 +132,7 @@ describe('usage in the dashboard', () => {
     const res = await account.agent.get('/dashboard/api/usage');
     expect(res.status).toBe(200);
     const data = res.body.data;
-    expect(Object.keys(data).sort()).toEqual(['last_24h', 'last_30d', 'per_key_30d', 'windows']);
+    expect(Object.keys(data).sort()).toEqual(['credits', 'last_24h', 'last_30d', 'per_key_30d', 'windows']);
     expect(data.windows.map((w: { window: string }) => w.window)).toEqual(['minute', 'hour', 'day']);
     expect(data.windows[0]).toMatchObject({ limit: h.env.RATE_LIMIT_PER_MINUTE, used: 2 });
     expect(data.last_24h.totals).toEqual({ requests: 2, rate_limited: 0 });

@@ -8,6 +8,7 @@ declare global {
   // shared with global-teardown.ts (jest runs both in the same context)
   var twdownTestCluster: LocalCluster | undefined;
 }
+import { recordedAbsentLine, recordedAvailable } from '../../apps/x-sim/src/recorded-fixtures';
 
 /**
  * Once per run: a template database migrated with Prisma's own `migrate deploy` (the same
@@ -34,4 +35,6 @@ export default async function globalSetup(): Promise<void> {
     process.env[CLUSTER_NODES_VAR] = started.nodes;
     process.stdout.write(`\nRedis Cluster for this run: ${started.nodes}\n`);
   }
+  // The one line that says recorded-fixture suites were skipped (they show as skipped, not passed).
+  if (!recordedAvailable()) console.log(`\n${recordedAbsentLine()}`);
 }

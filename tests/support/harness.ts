@@ -9,6 +9,7 @@ import { createXSim, type XSim, type XSimOptions } from '../../apps/x-sim/src';
 import type { RedisTarget } from '../../apps/api/src/lib/redis/redis';
 import { createTestDatabase, type TestDatabase } from './db';
 import { deleteRedisPrefix, redisEnvFor, testRedisTarget } from './redis';
+import { startSmtpSink, type SmtpSink } from './smtp';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
@@ -39,6 +40,8 @@ export interface Harness {
   /** REDIS_URL / REDIS_CLUSTER_NODES for a server or CLI process spawned on the same Redis. */
   redisEnv: Record<string, string>;
   keyPrefix: string;
+  /** The SMTP server the app sends account mails to (SMTP_URL), unless the test set its own. */
+  mail: SmtpSink;
   /** Creates an account (premium by default) and a key; returns the full key. */
   createKey(opts?: { premium?: boolean; email?: string; name?: string }): Promise<{ key: string; userId: string; keyId: string }>;
   /** Starts the app on a real port (for browser and multi-process tests). */
@@ -54,6 +57,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const sim = createXSim(opts.sim);
   const { url: simUrl } = await sim.start();
   const db = await createTestDatabase();
+  const mail = await startSmtpSink();
   const ownRedis = opts.redisUrl === undefined;
   const redisTarget: RedisTarget | null = opts.redisTarget ?? (ownRedis ? testRedisTarget() : opts.redisUrl ? { url: opts.redisUrl } : null);
   const redisUrl = redisTarget && 'url' in redisTarget ? redisTarget.url : null;
@@ -67,6 +71,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     X_SYNDICATION_BASE_URL: simUrl,
     X_MAX_RETRIES: '1',
     X_BODY_TIMEOUT_MS: '2000',
+    SMTP_URL: mail.url,
     ...opts.env,
   });
   const keyPrefix = `twdown-test:${randomBytes(5).toString('hex')}`;
@@ -90,6 +95,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     redisTarget,
     redisEnv,
     keyPrefix,
+    mail,
     async createKey(o = {}) {
       const email = o.email ?? `user${++counter}-${randomBytes(4).toString('hex')}@example.com`;
       const user = await container.users.findOrCreate(email);
@@ -115,6 +121,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       }
       await container.close();
       await sim.stop();
+      await mail.stop();
       if (ownRedis && redisTarget) await deleteRedisPrefix(redisTarget, keyPrefix);
       await db.drop();
     },

@@ -212,6 +212,9 @@ export async function startStripeStandin(opts: { webhookSecret?: string } = {}):
         const { _price, _subscriptionMetadata, ...publicSession } = cs;
         void _price;
         void _subscriptionMetadata;
+        // Stripe sends these in no fixed order; the first period's invoice.paid (credits) goes first
+        // here so the last two deliveries stay checkout + subscription.
+        deliveries.push(await state.deliver(state.buildEvent('invoice.paid', { ...state.invoiceFor(sub.id), status: 'paid', billing_reason: 'subscription_create' })));
         deliveries.push(await state.deliver(state.buildEvent('checkout.session.completed', publicSession)));
         deliveries.push(await state.deliver(state.buildEvent('customer.subscription.created', sub)));
       }

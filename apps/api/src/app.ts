@@ -16,6 +16,7 @@ import type { RateLimitService } from './modules/ratelimit/rate-limit.service';
 import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter.routes';
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
+import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
 
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   limits: RateLimitService;
   usage: UsageService;
   extractor: Extractor;
+  /** Balance and recent ledger entries for GET /usage (modules/credits). */
+  creditsStanding: CreditsStandingDeps;
   isShuttingDown: () => boolean;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
@@ -57,7 +60,7 @@ export function buildApp(deps: AppDeps): Express {
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
   const openapi = buildOpenApi(baseUrl);
   registerTwitterRoutes(api, { protect, extractor: deps.extractor, docs: (_req, res) => void res.json(docs) });
-  registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits });
+  registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits, creditsStanding: deps.creditsStanding });
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);

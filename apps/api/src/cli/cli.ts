@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { KeyService } from '../modules/keys/keys.service';
 import type { UsersRepository } from '../modules/users/users.repository';
 import type { AuthCache } from '../modules/auth/auth-cache';
+import type { CreditGrants } from '../modules/credits/credit-grants';
+import { CREDITS_USAGE, runCreditsCommand, type CreditsCliDeps } from './credits.commands';
 
 export const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
@@ -11,7 +13,7 @@ Commands:
   keys:list --email E                           list an account's keys (never the secret)
   keys:revoke --id ID                           revoke a key at once
   users:premium --email E --on|--off            grant or withdraw complimentary premium
-`;
+${CREDITS_USAGE}`;
 
 export class CliError extends Error {}
 
@@ -20,6 +22,9 @@ export interface CliDeps {
   keys: KeyService;
   authCache: Pick<AuthCache, 'userChanged'>;
   out: (line: string) => void;
+  credits: CreditsCliDeps['credits'];
+  /** Complimentary premium comes with this month's credits. */
+  creditGrants: Pick<CreditGrants, 'complimentaryTurnedOn'>;
 }
 
 const email = z.string().trim().toLowerCase().pipe(z.email({ message: '--email must be a valid email address' }));
@@ -47,6 +52,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
         premium: { type: 'boolean' },
         on: { type: 'boolean' },
         off: { type: 'boolean' },
+        amount: { type: 'string' },
+        reason: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -59,6 +66,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
       if (values.premium) {
         await deps.users.setComplimentaryPremium(user.id, true);
         deps.authCache.userChanged(user.id);
+        await deps.creditGrants.complimentaryTurnedOn(user.id);
       }
       const name = typeof values.name === 'string' ? values.name : '';
       const { key, view } = await deps.keys.create(user.id, name);
@@ -90,13 +98,18 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
       if (!user) throw new CliError('no account with that email');
       await deps.users.setComplimentaryPremium(user.id, values.on === true);
       deps.authCache.userChanged(user.id);
-      deps.out(`${user.email}: complimentary premium ${values.on ? 'on' : 'off'}`);
+      const credits = values.on ? await deps.creditGrants.complimentaryTurnedOn(user.id) : null;
+      deps.out(`${user.email}: complimentary premium ${values.on ? 'on' : 'off'}${credits ? ` (this month's credits: ${credits.replace('_', ' ')})` : ''}`);
       return;
     }
     case undefined:
     case 'help':
     case '--help':
       deps.out(USAGE);
+      return;
+    case 'credits:grant':
+    case 'credits:show':
+      await runCreditsCommand(command, values, need(email, values.email, '--email'), need, deps, (m) => new CliError(m));
       return;
     default:
       throw new CliError(`unknown command "${command}"`);

@@ -6,6 +6,9 @@ import { createRedis, redisTargetFrom, waitForRedis } from '../lib/redis/redis';
 import { createAuthCache } from '../modules/auth/auth-cache';
 import { createKeyService } from '../modules/keys/keys.service';
 import { createUsersRepository } from '../modules/users/users.repository';
+import { createCreditsService } from '../modules/credits/credits.service';
+import { createCreditGrants } from '../modules/credits/credit-grants';
+import { premiumPolicyFrom } from '../modules/billing/premium';
 import { CliError, USAGE, runCli } from './cli';
 
 async function main(): Promise<number> {
@@ -20,12 +23,17 @@ async function main(): Promise<number> {
   const redis = redisTarget ? createRedis(redisTarget, logger, 'cli') : null;
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
   const authCache = createAuthCache({ ttlMs: 0, redis, logger });
+  const credits = createCreditsService({ prisma });
+  const premiumPriceIds = [...premiumPolicyFrom(env).prices];
+  const creditGrants = createCreditGrants({ prisma, credits, perPeriod: env.CREDITS_PER_PERIOD, premiumPriceIds, logger });
   try {
     await runCli(process.argv.slice(2), {
       users: createUsersRepository(prisma),
       keys: createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS }),
       authCache,
       out: (line) => process.stdout.write(`${line}\n`),
+      credits,
+      creditGrants,
     });
     return 0;
   } catch (err) {

@@ -11,8 +11,10 @@
  * @typedef {{ at: string, requests: number, rate_limited: number }} Point
  * @typedef {{ requests: number, rate_limited: number }} Totals
  * @typedef {{ window: 'minute' | 'hour' | 'day', limit: number, used: number, remaining: number, reset_at: number }} WindowStanding
+ * @typedef {{ id: string, kind: 'grant' | 'spend' | 'refund', amount: number, reason: string, created_at: string }} CreditEntry
+ * @typedef {{ balance: number, per_period: number, convert_cost_per_minute: number, recent: CreditEntry[] }} Credits
  * @typedef {{ windows: WindowStanding[], last_24h: { totals: Totals, hourly: Point[] },
- *   last_30d: { totals: Totals, daily: Point[] }, per_key_30d: Record<string, Totals> }} Usage
+ *   last_30d: { totals: Totals, daily: Point[] }, per_key_30d: Record<string, Totals>, credits: Credits }} Usage
  */
 
 const BASE = '/dashboard/api';
@@ -106,6 +108,21 @@ export const api = {
   login: (/** @type {string} */ email, /** @type {string} */ password) =>
     request('POST', '/login', { email, password }, { csrf: false, quiet401: true }),
   logout: () => request('POST', '/logout', {}, { quiet401: true }),
+  /** Ends every session of the account, this one included. */
+  logoutAll: () => request('POST', '/logout-all', {}, { quiet401: true }),
+  /** The emailed sign-up link plus the password chosen at sign-up. @returns {Promise<{ user: User, csrf_token: string }>} */
+  verifyEmail: (/** @type {string} */ token, /** @type {string} */ password) =>
+    request('POST', '/verify-email', { token, password }, { csrf: false, quiet401: true }),
+  forgotPassword: (/** @type {string} */ email) => request('POST', '/password/forgot', { email }, { csrf: false, quiet401: true }),
+  /** @returns {Promise<{ password_reset: true, email: string }>} */
+  resetPassword: (/** @type {string} */ token, /** @type {string} */ password) =>
+    request('POST', '/password/reset', { token, password }, { csrf: false, quiet401: true }),
+  /** @returns {Promise<{ email: string }>} */
+  confirmEmail: (/** @type {string} */ token) => request('POST', '/email/confirm', { token }, { csrf: false, quiet401: true }),
+  /** @returns {Promise<{ password_changed: true, other_sessions_ended: number }>} */
+  changePassword: (/** @type {string} */ current, /** @type {string} */ next) =>
+    request('POST', '/password', { current_password: current, new_password: next }),
+  changeEmail: (/** @type {string} */ email, /** @type {string} */ password) => request('POST', '/email', { email, password }),
 
   /** @returns {Promise<{ url: string }>} */
   checkout: () => request('POST', '/billing/checkout', {}),

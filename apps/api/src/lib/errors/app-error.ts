@@ -32,9 +32,20 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'billing_not_configured',
   'billing_provider_error',
+  // credits (modules/credits)
+  'insufficient_credits',
   // issue 10 (fault drill 4): PostgreSQL unreachable or too slow for a request that needs it
   'database_unavailable',
   'internal',
+  // account email links (issue 7)
+  'email_not_verified',
+  'invalid_token',
+  'token_expired',
+  'token_used',
+  'wrong_password',
+  // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
+  'live_broadcast',
+  'audio_space',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -69,8 +80,17 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   billing_not_configured: 503,
   billing_provider_error: 502,
+  // credits (modules/credits): 402 as in the Facebo/Soundc documents
+  insufficient_credits: 402,
   database_unavailable: 503,
   internal: 500,
+  email_not_verified: 403,
+  invalid_token: 400,
+  token_expired: 410,
+  token_used: 410,
+  wrong_password: 403,
+  live_broadcast: 422,
+  audio_space: 422,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -104,8 +124,17 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
+  // credits (modules/credits): the exact message of the Facebo/Soundc documents
+  insufficient_credits: 'Insufficient credits',
   database_unavailable: 'The database is unavailable, retry later',
   internal: 'Internal server error',
+  email_not_verified: 'Confirm your email address first: sign up again with it to get a new link',
+  invalid_token: 'This link is not valid',
+  token_expired: 'This link has expired; ask for a new one',
+  token_used: 'This link has already been used; ask for a new one',
+  wrong_password: 'The current password is wrong',
+  live_broadcast: 'This post is a live broadcast, not a video file',
+  audio_space: 'This post is an audio Space, not a video',
 };
 
 export class AppError extends Error {

@@ -6,6 +6,8 @@ import { sendOk } from '../../lib/http/envelope';
 import { jsonBody } from '../../lib/http/json-body';
 import { registerAccountRoutes } from '../accounts/accounts.routes';
 import type { AccountService } from '../accounts/accounts.service';
+import type { AccountRecoveryService } from '../accounts/account-recovery.service';
+import { registerAccountSettingsRoutes } from '../accounts/account-settings.routes';
 import { csrfGuard, originGuard, requireSession, sessionUserId } from '../accounts/session.middleware';
 import type { SessionService } from '../accounts/sessions.service';
 import { registerBillingRoutes, registerStripeWebhook } from '../billing/billing.routes';
@@ -13,6 +15,7 @@ import type { BillingService } from '../billing/billing.service';
 import type { StripeWebhookService } from '../billing/stripe-webhook.service';
 import type { KeyService } from '../keys/keys.service';
 import type { RateLimitService } from '../ratelimit/rate-limit.service';
+import { creditsStanding, type CreditsStandingDeps } from '../credits/credits.schemas';
 import { windowStanding } from '../usage/usage.routes';
 import type { UsageService } from '../usage/usage.service';
 import type { UsersRepository } from '../users/users.repository';
@@ -23,6 +26,7 @@ import type { DashboardUsageData, MeData } from './dashboard.schemas';
 export interface DashboardDeps {
   env: Env;
   accounts: AccountService;
+  recovery: AccountRecoveryService;
   sessions: SessionService;
   users: UsersRepository;
   keys: KeyService;
@@ -30,6 +34,7 @@ export interface DashboardDeps {
   webhooks: StripeWebhookService;
   usage: UsageService;
   limits: RateLimitService;
+  creditsStanding: CreditsStandingDeps;
   publicDir?: string;
 }
 
@@ -67,13 +72,15 @@ export function registerDashboard(app: Express, deps: DashboardDeps): void {
   });
   authed.get('/usage', async (req, res) => {
     const userId = sessionUserId(req);
-    const [windows, summary] = await Promise.all([
+    const [windows, summary, credits] = await Promise.all([
       deps.limits.peek(userId),
       deps.usage.summary({ userId }, { hours: 24, days: 30 }),
+      creditsStanding(deps.creditsStanding, userId),
     ]);
-    const data: DashboardUsageData = { windows: windowStanding(windows), ...summary };
+    const data: DashboardUsageData = { windows: windowStanding(windows), ...summary, credits };
     sendOk(res, data);
   });
+  registerAccountSettingsRoutes(authed, deps);
   registerDashboardKeyRoutes(authed, deps);
   registerBillingRoutes(authed, deps);
   api.use(authed);

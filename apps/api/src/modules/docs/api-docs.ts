@@ -4,7 +4,7 @@ import { ACCEPTED_HOSTS } from '../twitter/parse/tweet-url';
 import type { WindowSpec } from '../ratelimit/rate-limit.service';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
 
-const EXAMPLE_URL = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const EXAMPLE_URL = 'https://x.com/sim_video/status/992010';
 
 function examples(endpoint: string) {
   return {
@@ -26,7 +26,7 @@ export function buildApiDocs(opts: { baseUrl: string; windows: WindowSpec[] }) {
     endpoints: [
       { method: 'POST', path: '/api/v1/twitter', auth: true, description: 'Extract the video of a post' },
       { method: 'GET', path: '/api/v1/twitter', auth: false, description: 'This documentation' },
-      { method: 'GET', path: '/api/v1/usage', auth: true, description: 'Your usage and rate-limit standing' },
+      { method: 'GET', path: '/api/v1/usage', auth: true, description: 'Your usage, rate-limit standing and credit balance' },
       { method: 'GET', path: '/api/v1/openapi.json', auth: false, description: 'OpenAPI 3.1 document' },
     ],
     authentication: {

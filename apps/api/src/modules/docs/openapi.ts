@@ -72,7 +72,7 @@ export function buildOpenApi(serverUrl: string) {
       },
       '/usage': {
         get: {
-          summary: 'Usage of your account and current rate-limit standing',
+          summary: 'Usage of your account, current rate-limit standing and credit balance with recent ledger entries',
           security: [{ apiKey: [] }],
           responses: {
             '200': {

@@ -2,6 +2,7 @@ import type { RequestHandler, Router } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
 import type { PrismaClient } from '../../lib/db/prisma';
+import { creditsStanding, type CreditsStandingDeps } from '../credits/credits.schemas';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit.headers';
 import type { RateLimitService, WindowState } from '../ratelimit/rate-limit.service';
 import type { UsageService } from './usage.service';
@@ -20,19 +21,20 @@ export function windowStanding(windows: WindowState[]): UsageData['windows'] {
 /** GET /usage: not billable, so it reports the standing without counting a request. */
 export function registerUsageRoutes(
   router: Router,
-  deps: { auth: RequestHandler; prisma: PrismaClient; usage: UsageService; limits: RateLimitService },
+  deps: { auth: RequestHandler; prisma: PrismaClient; usage: UsageService; limits: RateLimitService; creditsStanding: CreditsStandingDeps },
 ): void {
   router.get('/usage', deps.auth, async (req, res) => {
     const principal = req.principal;
     if (!principal) throw new AppError('internal');
-    const [key, windows, summary] = await Promise.all([
+    const [key, windows, summary, credits] = await Promise.all([
       deps.prisma.apiKey.findUnique({ where: { id: principal.keyId }, select: { id: true, prefix: true, name: true } }),
       deps.limits.peek(principal.userId),
       deps.usage.summary({ userId: principal.userId }, { hours: 24, days: 30 }),
+      creditsStanding(deps.creditsStanding, principal.userId),
     ]);
     if (!key) throw new AppError('invalid_api_key');
     setRateLimitHeaders(res, windows);
-    const data: UsageData = { key, windows: windowStanding(windows), ...summary };
+    const data: UsageData = { key, windows: windowStanding(windows), ...summary, credits };
     sendOk(res, data);
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { creditsStandingSchema } from '../credits/credits.schemas';
 
 const point = z.object({ at: z.string(), requests: z.number().int(), rate_limited: z.number().int() });
 const totals = z.object({ requests: z.number().int(), rate_limited: z.number().int() });
@@ -17,6 +18,7 @@ export const usageDataSchema = z.object({
   last_24h: z.object({ totals, hourly: z.array(point) }),
   last_30d: z.object({ totals, daily: z.array(point) }),
   per_key_30d: z.record(z.string(), totals),
+  credits: creditsStandingSchema,
 });
 
 export const usageResponseSchema = z.object({ code: z.literal(0), message: z.literal('ok'), data: usageDataSchema });

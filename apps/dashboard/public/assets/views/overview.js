@@ -15,7 +15,7 @@ import { codeSample } from './snippets.js';
 export function renderOverview(ctx) {
   const banners = h('div', { class: 'banners', id: 'banners', 'aria-live': 'polite' });
   const planCard = h('section', { class: 'card', 'data-testid': 'plan-card', 'aria-labelledby': 'plan-title' });
-  const stats = h('div', { class: 'grid-3', 'data-testid': 'overview-stats' });
+  const stats = h('div', { class: 'grid-4', 'data-testid': 'overview-stats' });
   const steps = h('section', { class: 'card', 'aria-labelledby': 'start-title' });
 
   const page = h(
@@ -226,7 +226,13 @@ async function drawActivity(ctx, stats, steps) {
       h('div', { class: 'stat-value', 'data-testid': testid }, value),
       h('div', { class: 'stat-sub' }, sub),
     );
-  mount(stats, stat('Requests · 24h', '—', 'Loading…', 'stat-requests'), stat('Rate-limited · 24h', '—', '', 'stat-429'), stat('Active keys', '—', '', 'stat-keys'));
+  mount(
+    stats,
+    stat('Requests · 24h', '—', 'Loading…', 'stat-requests'),
+    stat('Rate-limited · 24h', '—', '', 'stat-429'),
+    stat('Active keys', '—', '', 'stat-keys'),
+    stat('Credits', '—', '', 'stat-credits'),
+  );
   drawSteps(ctx, steps, null, null);
 
   const [keysRes, usageRes] = await Promise.allSettled([api.listKeys(), api.usage()]);
@@ -240,8 +246,17 @@ async function drawActivity(ctx, stats, steps) {
     stat('Requests · 24h', usage ? num(usage.last_24h.totals.requests) : '—', usage ? `${num(usage.last_30d.totals.requests)} in the last 30 days` : 'Unavailable', 'stat-requests'),
     stat('Rate-limited · 24h', usage ? num(usage.last_24h.totals.rate_limited) : '—', 'Requests answered with 429', 'stat-429'),
     stat('Active keys', active === null ? '—' : num(active), keys ? `${num(keys.length)} total` : 'Unavailable', 'stat-keys'),
+    stat('Credits', usage ? num(usage.credits.balance) : '—', usage ? creditsLine(usage.credits) : 'Unavailable', 'stat-credits'),
   );
   drawSteps(ctx, steps, active, usage ? usage.last_30d.totals.requests : null);
+}
+
+/**
+ * @param {import('../api.js').Credits} credits
+ * @returns {string}
+ */
+export function creditsLine(credits) {
+  return `For conversions · ${num(credits.convert_cost_per_minute)} per started minute`;
 }
 
 /**

@@ -1,9 +1,9 @@
-// Usage: current rate-limit standing, hourly/daily charts, per-key totals.
+// Usage: current rate-limit standing, credits, hourly/daily charts, per-key totals.
 'use strict';
 
 import { api } from '../api.js';
 import { h, icon, mount } from '../dom.js';
-import { capitalize, num, untilShort } from '../format.js';
+import { capitalize, dateTime, num, untilShort } from '../format.js';
 import { barChart, legend } from '../charts.js';
 import { toastError } from '../toast.js';
 import { keyPreview } from './keys.js';
@@ -20,6 +20,7 @@ export function renderUsage(_ctx) {
   const day = h('div', { class: 'card-body', style: 'display:grid;gap:18px' }, loading());
   const month = h('div', { class: 'card-body', style: 'display:grid;gap:18px' }, loading());
   const perKey = h('div', null, loading());
+  const credits = h('div', null, loading());
   const updated = h('span', { class: 'faint', style: 'font-size:12.5px' });
 
   const refreshBtn = /** @type {HTMLButtonElement} */ (
@@ -35,6 +36,7 @@ export function renderUsage(_ctx) {
     try {
       const [usage, keysRes] = await Promise.all([api.usage(), api.listKeys().catch(() => ({ keys: [] }))]);
       drawStanding(usage);
+      drawCredits(usage.credits);
       drawSeries(day, usage.last_24h.totals, usage.last_24h.hourly, 'hour', '24h', 'Requests per hour, last 24 hours');
       drawSeries(month, usage.last_30d.totals, usage.last_30d.daily, 'day', '30d', 'Requests per day, last 30 days');
       drawPerKey(usage, keysRes.keys);
@@ -42,7 +44,7 @@ export function renderUsage(_ctx) {
       page.dataset.loaded = 'true';
     } catch (err) {
       toastError(err);
-      for (const el of [standing, day, month, perKey]) {
+      for (const el of [standing, credits, day, month, perKey]) {
         if (el.querySelector('.spinner')) mount(el, h('div', { class: 'empty' }, 'Could not load usage.'));
       }
     } finally {
@@ -89,6 +91,49 @@ export function renderUsage(_ctx) {
       }
       for (const c of clocks) c.el.textContent = c.resetAt * 1000 <= Date.now() ? 'window reset — refresh to update' : `resets in ${untilShort(c.resetAt)}`;
     }, 1000);
+  }
+
+  /** @param {import('../api.js').Credits} c */
+  function drawCredits(c) {
+    const summary = h(
+      'div',
+      { class: 'card-body chart-totals' },
+      h('div', { class: 'chart-total' }, h('div', { class: 'v', 'data-testid': 'credits-balance', 'data-balance': c.balance }, num(c.balance)), h('div', { class: 'l' }, 'Balance')),
+      h('div', { class: 'chart-total' }, h('div', { class: 'v' }, num(c.per_period)), h('div', { class: 'l' }, 'Granted each paid billing period')),
+      h('div', { class: 'chart-total' }, h('div', { class: 'v' }, num(c.convert_cost_per_minute)), h('div', { class: 'l' }, 'Per started minute of a conversion')),
+    );
+    if (c.recent.length === 0) {
+      mount(credits, summary, h('div', { class: 'empty', 'data-testid': 'credits-empty' }, h('p', null, 'No credit activity yet.')));
+      return;
+    }
+    mount(
+      credits,
+      summary,
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'table', 'data-testid': 'credits-table' },
+          h('caption', { class: 'sr-only' }, 'Recent credit entries, newest first'),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Entry'), h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col', class: 'num' }, 'Credits'))),
+          h(
+            'tbody',
+            null,
+            c.recent.map((e) =>
+              h(
+                'tr',
+                { 'data-testid': 'credit-row', 'data-kind': e.kind, 'data-amount': e.amount },
+                h('td', null, dateTime(e.created_at)),
+                h('td', null, h('span', { class: 'badge' + (e.kind === 'grant' ? ' badge-green' : e.kind === 'refund' ? ' badge-amber' : '') }, capitalize(e.kind))),
+                h('td', null, e.reason),
+                h('td', { class: `num${e.amount > 0 ? ' amount-plus' : ''}` }, `${e.amount > 0 ? '+' : '−'}${num(Math.abs(e.amount))}`),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   /**
@@ -171,6 +216,12 @@ export function renderUsage(_ctx) {
       { class: 'card', 'aria-labelledby': 'standing-title' },
       h('div', { class: 'card-header' }, h('div', null, h('h2', { id: 'standing-title' }, 'Rate limits'), h('p', null, 'Your current standing in each window. Limits are shared by all keys.'))),
       standing,
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'credits-title', 'data-testid': 'usage-credits' },
+      h('div', { class: 'card-header' }, h('div', null, h('h2', { id: 'credits-title' }, 'Credits'), h('p', null, 'Conversions are paid with credits; downloads and /api/v1/twitter are free.'))),
+      credits,
     ),
     h(
       'section',
