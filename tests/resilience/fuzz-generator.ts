@@ -56,8 +56,8 @@ export interface RawRequest {
 }
 
 const TWEETS = [
-  'https://x.com/DivineDropbear/status/1841206275088290279',
-  'https://twitter.com/i/web/status/1841206275088290279',
+  'https://x.com/sim_video/status/992010',
+  'https://twitter.com/i/web/status/992010',
   'https://t.co/abc',
   'x.com/a/status/1',
   'https://x.com/a/status/99999999999999999999999',

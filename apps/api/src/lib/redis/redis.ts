@@ -1,4 +1,4 @@
-import { Cluster, Redis as SingleRedis } from 'ioredis';
+import { Cluster, Redis as SingleRedis, type Command, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger/logger';
 
 /**
@@ -38,14 +38,61 @@ const CONNECT_TIMEOUT_MS = 2000;
 // second (fault drill 3 holds it to 2 s).
 const retryDelay = (times: number) => Math.min(times * 100, 1000);
 
+/** The default of REDIS_COMMAND_TIMEOUT_MS (callers without a configuration, e.g. the CLI). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 300;
+
+/**
+ * Every command gets a deadline; a command still unanswered at its deadline is rejected and, as
+ * the connection has gone silent, the connection is dropped and re-made. Until the new
+ * connection is ready commands are refused at once (no offline queue), exactly as with a dropped
+ * connection, so a frozen Redis costs a request at most one deadline, not one per command.
+ *
+ * Why not ioredis's own `commandTimeout`/`socketTimeout`: they are plain timers, and after the
+ * event loop was busy for longer than the deadline (a burst of requests on a loaded machine)
+ * they fire before the poll phase reads replies that are already waiting in the socket. Redis
+ * then looks down while it is not, and the rate limits fall back to per-process counting. Here
+ * the deadline is checked once more after the poll phase (setImmediate), so only a reply that
+ * really did not come in time counts.
+ */
+function enforceDeadline(redis: SingleRedis, timeoutMs: number): SingleRedis {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: Command, stream?: Parameters<SingleRedis['sendCommand']>[1]) => {
+    const result = send(command, stream) as Promise<unknown>;
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        command.reject(new Error(`Command timed out after ${timeoutMs} ms`));
+        // Only a ready connection is dropped (while (re)connecting, the ready check's own failure
+        // re-makes it). Destroyed rather than ended: a frozen server never completes a graceful
+        // close, and the connection must count as closed now (ioredis then reconnects by itself).
+        if (redis.status === 'ready') redis.stream.destroy();
+      });
+    }, timeoutMs);
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    result.then(done, done);
+    return result;
+  });
+  // Connections made from this one (the pub/sub subscriber) keep the same deadline.
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (override?: Partial<RedisOptions>) => enforceDeadline(duplicate(override), timeoutMs);
+  return redis;
+}
+
 /**
  * Commands fail fast while Redis is down (no offline queue, one retry) so callers can fall back
  * (insurance rate limiter, cache bypass) instead of hanging requests. A cluster client gets the
  * same settings: the cluster-level offline queue is off and the node connections take the
  * timeout and retry count (ioredis keeps the per-node offline queue on by design; MOVED/ASK
- * redirections and slot refreshes are its own business).
+ * redirections and slot refreshes are its own business). A single server gets the deadline of
+ * enforceDeadline(); a cluster gets ioredis's own per-command timeout on its node connections
+ * (enforceDeadline wraps one connection's sendCommand, a cluster routes over many).
  */
-export function createRedis(target: RedisTarget, logger: Logger, name = 'main'): Redis {
+export function createRedis(target: RedisTarget, logger: Logger, name = 'main', opts: { commandTimeoutMs?: number } = {}): Redis {
+  const commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const redis: Redis =
     'clusterNodes' in target
       ? new Cluster(target.clusterNodes, {
@@ -53,16 +100,25 @@ export function createRedis(target: RedisTarget, logger: Logger, name = 'main'):
           enableAutoPipelining: true,
           clusterRetryStrategy: retryDelay,
           slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
-          redisOptions: { maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS },
+          redisOptions: {
+            maxRetriesPerRequest: 1,
+            connectTimeout: CONNECT_TIMEOUT_MS,
+            commandTimeout: commandTimeoutMs,
+            autoResendUnfulfilledCommands: false,
+          },
         })
       : new SingleRedis(target.url, {
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           connectTimeout: CONNECT_TIMEOUT_MS,
+          // A command cut off by a dropped connection has already been answered to its caller (as a
+          // failure): sending it again after the reconnect would, e.g., count a request twice.
+          autoResendUnfulfilledCommands: false,
           enableAutoPipelining: true,
           retryStrategy: retryDelay,
           lazyConnect: false,
         });
+  if (redis instanceof SingleRedis) enforceDeadline(redis, commandTimeoutMs);
   let lastError = '';
   const onError = (err: Error) => {
     // ioredis emits the same error on every reconnect attempt; log changes only.
