@@ -4,6 +4,7 @@
  *    exactly 60 admitted every time (the per-minute limit of the plan, shared by the fleet).
  * 2. A key revoked through one instance (the dashboard API) is refused by all three within 1 s.
  */
+import { signUp } from '../accounts/dashboard-client';
 import { postTwitter, report, startFleet, statusOf, type Fleet } from './fleet';
 
 const PER_MINUTE = 60; // the plan's limit, from the README ("60/minute")
@@ -37,18 +38,6 @@ interface Session {
   csrf: string;
 }
 
-async function signUp(baseUrl: string, email: string): Promise<Session> {
-  const res = await fetch(`${baseUrl}/dashboard/api/signup`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery' }),
-  });
-  const body = (await res.json()) as { data: { csrf_token: string } };
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('twdown_session='))?.split(';')[0];
-  if (res.status !== 201 || !cookie) throw new Error(`sign-up failed: ${res.status}`);
-  return { cookie, csrf: body.data.csrf_token };
-}
-
 async function dashboardPost<T>(baseUrl: string, s: Session, path: string): Promise<T> {
   const res = await fetch(`${baseUrl}/dashboard/api${path}`, {
     method: 'POST',
@@ -64,10 +53,9 @@ it('drill 2: when a key is revoked through one instance, then all three refuse i
   if (!a || !b || !c) throw new Error('fleet of 3 expected');
   const delays: number[] = [];
   for (let trial = 0; trial < 5; trial++) {
-    const email = `drill2-${trial}-${Date.now()}@example.com`;
-    const session = await signUp(a.url, email);
-    const user = await fleet.h.container.users.findOrCreate(email);
-    await fleet.h.container.users.setComplimentaryPremium(user.id, true);
+    // a verified dashboard session (sign-up mails a link: the harness's SMTP sink reads it)
+    const session = await signUp(fleet.h);
+    await fleet.h.container.users.setComplimentaryPremium(session.userId, true);
     const { key, view } = await dashboardPost<{ key: string; view: { id: string } }>(a.url, session, '/keys');
     // every instance has the key cached (the case a push must invalidate)
     for (const api of fleet.apis) expect(await statusOf(postTwitter(api.url, key))).toBe(400);

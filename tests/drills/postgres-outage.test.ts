@@ -9,7 +9,7 @@ import net from 'node:net';
 import { ADMIN_URL } from '../support/db';
 import { PAST_LIMITER, postTwitter, report, startFleet, statusOf, type Fleet } from './fleet';
 
-const VIDEO_POST = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
+const VIDEO_POST = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
 const CONNECT_TIMEOUT_MS = 1000;
 
 interface PgProxy {

@@ -6,7 +6,7 @@
 import { startLoadBalancer, type LoadBalancer } from './lb-proxy';
 import { PAST_LIMITER, postTwitter, report, sleep, startFleet, statusOf, type Fleet } from './fleet';
 
-const VIDEO_POST = JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' });
+const VIDEO_POST = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
 
 let fleet: Fleet;
 let lb: LoadBalancer;
