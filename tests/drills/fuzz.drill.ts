@@ -5,13 +5,14 @@
  * requests in-process, this drill runs DRILL_FUZZ_REQUESTS (default 20,000; the issue asks for
  * 100,000, which takes about 6 minutes on the shared 2-core machine, see docs/drills.md) against
  * `main.ts` and samples VmRSS from /proc/<pid>/status.
- * Not in `npm test` yet (`npm run drill:fuzz`): it fails on this branch until the issue-7 fixes
- * (malformed-HTTP answers in the envelope, bad encodings and bad URIs as 400s) are merged.
+ * Not in `npm test` yet (`npm run drill:fuzz`): every answer passes, but RSS grew by ~125 MiB
+ * after warm-up in a 20,000-request run, over the bound below (docs/drills.md).
  * Promise: no answer is a 5xx, every error answer is the JSON envelope, RSS stays bounded.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { signUp } from '../accounts/dashboard-client';
 import { standinEnv, startStripeStandin, type StripeStandin } from '../support/stripe-standin';
 import { envelopeProblem } from '../resilience/envelope';
 import { httpRequest, prng, rawRequest, type FuzzRequest, type RawRequest, type Secrets } from '../resilience/fuzz-generator';
@@ -40,14 +41,9 @@ beforeAll(async () => {
   const free = await fleet.h.createKey({ premium: false });
   const revoked = await fleet.h.createKey();
   await fleet.h.container.keys.revoke(revoked.userId, revoked.keyId);
-  const signup = await fetch(`${base}/dashboard/api/signup`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: `fuzz-${Date.now()}@example.com`, password: 'correct horse battery' }),
-  });
-  const csrf = ((await signup.json()) as { data: { csrf_token: string } }).data.csrf_token;
-  const cookie = signup.headers.getSetCookie().find((c) => c.startsWith('twdown_session='))?.split(';')[0] ?? '';
-  secrets = { premiumKey: premium.key, freeKey: free.key, revokedKey: revoked.key, sessionCookie: cookie, csrf, origin: base, sign: (p) => stripe.sign(p) };
+  // a verified session (sign-up mails a link; the harness's SMTP sink reads it), valid on every process
+  const browser = await signUp(fleet.h);
+  secrets = { premiumKey: premium.key, freeKey: free.key, revokedKey: revoked.key, sessionCookie: browser.cookie, csrf: browser.csrf, origin: base, sign: (p) => stripe.sign(p) };
 }, 90_000);
 afterAll(async () => {
   await fleet.stop();
