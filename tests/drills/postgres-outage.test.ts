@@ -6,7 +6,6 @@
  * 503 database_unavailable with Retry-After, not a hang and not a 500; and it recovers.
  */
 import net from 'node:net';
-import { ADMIN_URL } from '../support/db';
 import { PAST_LIMITER, postTwitter, report, startFleet, statusOf, type Fleet } from './fleet';
 
 const VIDEO_POST = JSON.stringify({ url: 'https://x.com/sim_video/status/992010' });
@@ -56,9 +55,9 @@ async function startPgProxy(target: { host: string; port: number }): Promise<PgP
 let fleet: Fleet;
 let proxy: PgProxy;
 beforeAll(async () => {
-  const pg = new URL(ADMIN_URL);
-  proxy = await startPgProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
   fleet = await startFleet(0);
+  const pg = new URL(fleet.h.db.url);
+  proxy = await startPgProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
   const viaProxy = new URL(fleet.h.db.url);
   viaProxy.host = `127.0.0.1:${proxy.port}`;
   fleet.env.DATABASE_URL = viaProxy.toString();

@@ -7,7 +7,7 @@ import { Cluster, Redis as SingleRedis } from 'ioredis';
 import type { Redis, RedisTarget } from '../../apps/api/src/lib/redis/redis';
 
 /** Single-server URL of the tests (the shared Redis of the machine, or REDIS_URL). */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 /**
  * Set by global-setup.ts when TEST_REDIS_MODE=cluster: the seed nodes of the throwaway local

@@ -18,6 +18,8 @@ import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
+import type { Metrics } from './modules/metrics/metrics';
+import { registerMetrics } from './modules/metrics/metrics.routes';
 import type { AbuseLimits } from './modules/ratelimit/abuse-limits';
 import { optionsAsEnvelope } from './lib/http/options';
 
@@ -33,6 +35,8 @@ export interface AppDeps {
   /** Balance and recent ledger entries for GET /usage (modules/credits). */
   creditsStanding: CreditsStandingDeps;
   isShuttingDown: () => boolean;
+  /** Prometheus metrics (GET /metrics with METRICS_TOKEN); absent in unit-style test apps. */
+  metrics?: Metrics;
   abuse: AbuseLimits;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
@@ -45,6 +49,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  if (deps.metrics) registerMetrics(app, { metrics: deps.metrics, token: deps.env.METRICS_TOKEN });
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(optionsAsEnvelope(app));
 

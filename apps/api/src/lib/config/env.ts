@@ -114,6 +114,12 @@ export const envSchema = z.object({
   /** Credits one conversion costs per started minute of output. */
   CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
 
+  // --- Production: workers and metrics (issue 10) ---
+  /** API worker processes on this machine (node:cluster); 1 = no cluster. >1 needs DATABASE_URL. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Bearer token for GET /metrics; unset = /metrics is not served (404). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
+
   // --- Redis Cluster (issue 10) ---
   /**
    * Seed nodes of a Redis Cluster, "host:port,host:port,…" ([v6]:port for IPv6). When set it is
