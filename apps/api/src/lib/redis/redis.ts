@@ -88,8 +88,9 @@ function enforceDeadline(redis: SingleRedis, timeoutMs: number): SingleRedis {
  * same settings: the cluster-level offline queue is off and the node connections take the
  * timeout and retry count (ioredis keeps the per-node offline queue on by design; MOVED/ASK
  * redirections and slot refreshes are its own business). A single server gets the deadline of
- * enforceDeadline(); a cluster gets ioredis's own per-command timeout on its node connections
- * (enforceDeadline wraps one connection's sendCommand, a cluster routes over many).
+ * enforceDeadline(). A cluster has NO command deadline yet: enforceDeadline wraps one
+ * connection's sendCommand (a cluster routes over many), and ioredis's own commandTimeout fires
+ * falsely after a busy event loop (see enforceDeadline), which made 3 processes admit 67 of 60.
  */
 export function createRedis(target: RedisTarget, logger: Logger, name = 'main', opts: { commandTimeoutMs?: number } = {}): Redis {
   const commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
@@ -103,7 +104,6 @@ export function createRedis(target: RedisTarget, logger: Logger, name = 'main', 
           redisOptions: {
             maxRetriesPerRequest: 1,
             connectTimeout: CONNECT_TIMEOUT_MS,
-            commandTimeout: commandTimeoutMs,
             autoResendUnfulfilledCommands: false,
           },
         })
