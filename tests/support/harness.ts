@@ -69,6 +69,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...redisEnv,
     X_API_BASE_URL: simUrl,
     X_SYNDICATION_BASE_URL: simUrl,
+    X_MEDIA_BASE_URL: `${simUrl}/media`,
     X_MAX_RETRIES: '1',
     X_BODY_TIMEOUT_MS: '2000',
     SMTP_URL: mail.url,

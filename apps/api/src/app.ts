@@ -5,6 +5,7 @@ import type { PrismaClient } from './lib/db/prisma';
 import { errorHandler, methodNotAllowed, notFound } from './lib/http/error-handler';
 import { requestId } from './lib/http/request-id';
 import { requestLog } from './lib/http/request-log';
+import { staticHeaders } from './lib/http/static-headers';
 import type { Logger } from './lib/logger/logger';
 import type { Redis } from './lib/redis/redis';
 import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
@@ -18,6 +19,8 @@ import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
+import { errorStyleForApi } from './lib/http/envelope';
+import type { MediaFeature } from './modules/media/media.feature';
 import type { Metrics } from './modules/metrics/metrics';
 import { registerMetrics } from './modules/metrics/metrics.routes';
 import type { AbuseLimits } from './modules/ratelimit/abuse-limits';
@@ -35,6 +38,8 @@ export interface AppDeps {
   /** Balance and recent ledger entries for GET /usage (modules/credits). */
   creditsStanding: CreditsStandingDeps;
   isShuttingDown: () => boolean;
+  /** /download, /convert (both families) and /media download links */
+  media?: MediaFeature;
   /** Prometheus metrics (GET /metrics with METRICS_TOKEN); absent in unit-style test apps. */
   metrics?: Metrics;
   abuse: AbuseLimits;
@@ -50,12 +55,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   if (deps.metrics) registerMetrics(app, { metrics: deps.metrics, token: deps.env.METRICS_TOKEN });
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(staticHeaders(helmet({ contentSecurityPolicy: false })));
   app.use(optionsAsEnvelope(app));
 
+  // the paid API first: its requests skip the health, webhook and dashboard layers
+  const api = Router();
+  app.use('/api/v1', api);
   registerHealthRoutes(app, deps);
 
-  const api = Router();
   const auth = [deps.abuse.authFailureGate(), apiKeyAuth(deps.resolveKey)];
   const premium: RequestHandler = async (req, res, next) => {
     if (req.principal?.premium) return next();
@@ -63,7 +70,8 @@ export function buildApp(deps: AppDeps): Express {
     await rateLimitStanding({ limits: deps.limits })(req, res, () => undefined);
     next(new AppError('not_premium'));
   };
-  const protect = [...auth, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protectWith = (authenticate: RequestHandler[]) => [...authenticate, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protect = protectWith(auth);
 
   const baseUrl = deps.env.PUBLIC_BASE_URL ?? `http://localhost:${deps.env.PORT}`;
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
@@ -81,8 +89,13 @@ export function buildApp(deps: AppDeps): Express {
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 
+  const compat = Router(); // Facebo/Soundc-compatible family under /api
+  const compatAuth = [deps.abuse.authFailureGate(), apiKeyAuth(deps.resolveKey, { rawKey: true })];
+  deps.media?.register({ compat, v1: api, protectCompat: protectWith(compatAuth), protectV1: protect });
+  app.use('/api', errorStyleForApi());
   api.use(deps.abuse.countAuthFailures());
-  app.use('/api/v1', api);
+  compat.use(deps.abuse.countAuthFailures());
+  app.use('/api', compat);
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -25,6 +25,7 @@ import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
+import { createMediaFeature } from './modules/media/media.feature';
 import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
@@ -162,6 +163,8 @@ export async function createContainer(opts: ContainerOptions) {
     creditGrants,
   }));
 
+  const media = createMediaFeature({ env, logger, redis, extractor, credits, keyPrefix: prefix });
+
   let shuttingDown = false;
   const localFlushTimer = setInterval(() => {
     usage.flushLocal().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage counters not flushed'));
@@ -184,6 +187,7 @@ export async function createContainer(opts: ContainerOptions) {
     extractor,
     creditsStanding,
     isShuttingDown: () => shuttingDown,
+    media,
     metrics,
     abuse,
     plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
@@ -207,6 +211,7 @@ export async function createContainer(opts: ContainerOptions) {
     xClient,
     metrics,
     credits,
+    media,
     creditGrants,
     beginShutdown() {
       shuttingDown = true;
@@ -219,6 +224,7 @@ export async function createContainer(opts: ContainerOptions) {
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await mailer.close();
       await xClient.close();
+      await media.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await prisma.$disconnect();

@@ -3,6 +3,7 @@ import { STATUS_BY_CODE } from '../../lib/errors/app-error';
 import { errorEnvelopeSchema, twitterRequestSchema, twitterResponseSchema } from '../twitter/twitter.schemas';
 import { usageResponseSchema } from '../usage/usage.schemas';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
+import { mediaOpenApi } from './media-docs';
 
 const RATE_HEADERS = {
   'X-RateLimit-Limit': { description: 'Limit of the window closest to exhaustion', schema: { type: 'integer' } },
@@ -17,6 +18,7 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draf
 
 /** OpenAPI 3.1 document, generated from the same zod schemas the code validates with. */
 export function buildOpenApi(serverUrl: string) {
+  const media = mediaOpenApi(serverUrl);
   const errorResponses = Object.fromEntries(
     [...new Set(TWITTER_ERROR_CODES.map((c) => STATUS_BY_CODE[c]))].map((status) => [
       String(status),
@@ -39,12 +41,13 @@ export function buildOpenApi(serverUrl: string) {
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'sk-…' } },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'sk-…' }, ...media.securitySchemes },
       schemas: {
         TwitterRequest: jsonSchema(twitterRequestSchema),
         TwitterResponse: jsonSchema(twitterResponseSchema),
         UsageResponse: jsonSchema(usageResponseSchema),
         Error: jsonSchema(errorEnvelopeSchema),
+        ...media.schemas,
       },
     },
     paths: {
@@ -85,6 +88,7 @@ export function buildOpenApi(serverUrl: string) {
         },
       },
       '/openapi.json': { get: { summary: 'This OpenAPI document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      ...media.paths,
     },
   };
 }
