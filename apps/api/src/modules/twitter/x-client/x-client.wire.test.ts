@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../../../lib/redis/redis';
 import { createXClient, type XClient } from './x-client';
 import { syndicationToken, TWEET_RESULT_QUERY_ID, WEB_BEARER_TOKEN } from './x-client.config';
 import { createXHttp } from './x-http';
