@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './modules/health/health.routes';
 import { rateLimit, rateLimitStanding } from './modules/ratelimit/rate-limit.middleware';
 import type { RateLimitService } from './modules/ratelimit/rate-limit.service';
 import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter.routes';
+import { registerTwitterBatchRoutes } from './modules/twitter/twitter-batch.routes';
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
@@ -60,6 +61,7 @@ export function buildApp(deps: AppDeps): Express {
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
   const openapi = buildOpenApi(baseUrl);
   registerTwitterRoutes(api, { protect, extractor: deps.extractor, docs: (_req, res) => void res.json(docs) });
+  registerTwitterBatchRoutes(api, { authorize: [auth, premium], limits: deps.limits, usage: deps.usage, extractor: deps.extractor, logger: deps.logger });
   registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits, creditsStanding: deps.creditsStanding });
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { STATUS_BY_CODE } from '../../lib/errors/app-error';
-import { errorEnvelopeSchema, twitterRequestSchema, twitterResponseSchema } from '../twitter/twitter.schemas';
+import {
+  batchRequestSchema,
+  batchResponseSchema,
+  errorEnvelopeSchema,
+  twitterRequestSchema,
+  twitterResponseSchema,
+} from '../twitter/twitter.schemas';
 import { usageResponseSchema } from '../usage/usage.schemas';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
 
@@ -43,6 +49,8 @@ export function buildOpenApi(serverUrl: string) {
       schemas: {
         TwitterRequest: jsonSchema(twitterRequestSchema),
         TwitterResponse: jsonSchema(twitterResponseSchema),
+        BatchRequest: jsonSchema(batchRequestSchema),
+        BatchResponse: jsonSchema(batchResponseSchema),
         UsageResponse: jsonSchema(usageResponseSchema),
         Error: jsonSchema(errorEnvelopeSchema),
       },
@@ -67,6 +75,26 @@ export function buildOpenApi(serverUrl: string) {
               content: { 'application/json': { schema: { $ref: '#/components/schemas/TwitterResponse' } } },
             },
             ...errorResponses,
+          },
+        },
+      },
+      '/twitter/batch': {
+        post: {
+          summary: 'Extract the videos of 1 to 20 posts in one call',
+          description:
+            'Each URL counts as one request against the rate limits, admitted in order; once a window is spent the remaining items are answered rate_limited (429 inside the item) and are not counted. Each item carries the status and body a single POST /twitter would have answered.',
+          security: [{ apiKey: [] }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchRequest' } } },
+          },
+          responses: {
+            '200': {
+              description: 'One result per URL, in order',
+              headers: RATE_HEADERS,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResponse' } } },
+            },
+            ...Object.fromEntries(Object.entries(errorResponses).filter(([status]) => ['400', '401', '403', '500'].includes(status))),
           },
         },
       },
