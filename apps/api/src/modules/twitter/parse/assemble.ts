@@ -5,7 +5,7 @@ import { fail } from './unavailable';
 export function assembleTweet(tweet: ParsedTweet): ParseOutcome {
   const media = dedupeById(tweet.media);
   // Since 2026, X answers logged-out viewers of NSFW posts with a normal Tweet whose media are
-  // simply missing (notes §4.2, yt-dlp #17058). "Sensitive but nothing attached" is the only
+  // simply missing (docs/x-upstream.md, "Reading the answer"; yt-dlp #17058). "Sensitive but nothing attached" is the only
   // trace of that, so it is reported as age-restricted rather than as a post without video.
   if (tweet.possiblySensitive && media.length === 0) {
     return fail('age_restricted', 'possibly_sensitive post with no visible media');

@@ -1,11 +1,11 @@
 /**
  * The one place for X's web-client constants: bearer token, TweetResultByRestId queryId, the
  * GraphQL variables/features/fieldToggles and the browser-like headers. These are perishable
- * (X rotates them); see docs/notes x-upstream.md §1–§2. Values follow the fx set (§2.3).
+ * (X rotates them); docs/x-upstream.md explains each one. Values follow FxEmbed's set.
  */
 import { randomBytes } from 'node:crypto';
 
-/** x.com web-app bearer: the token every studied downloader uses for guest GraphQL (§1.1). */
+/** x.com web-app bearer: the token every studied downloader uses for guest GraphQL (docs/x-upstream.md, "Guest token"). */
 export const WEB_BEARER_TOKEN =
   'AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4puTs%3D1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA';
 
@@ -78,7 +78,7 @@ export function tweetResultPath(statusId: string): string {
 
 export const GUEST_ACTIVATE_PATH = '/1.1/guest/activate.json';
 
-/** Headers a Chrome tab on x.com sends to api.x.com (§1.2, §2.4). */
+/** Headers a Chrome tab on x.com sends to api.x.com; why each is sent: docs/x-upstream.md. */
 export function browserHeaders(): Record<string, string> {
   return {
     'user-agent': CHROME_USER_AGENT,
@@ -111,7 +111,7 @@ export function guestGraphqlHeaders(guestToken: string): Record<string, string> 
   };
 }
 
-/** Syndication token as computed by the embed widget (§3; vectors from yt-dlp PR #12107). */
+/** Syndication token as computed by the embed widget (docs/x-upstream.md, "Syndication fallback"; vectors from yt-dlp PR #12107). */
 export function syndicationToken(statusId: string): string {
   const token = ((Number(statusId) / 1e15) * Math.PI).toString(36).replace(/(0+|\.)/g, '');
   return token === '' ? '0' : token;
