@@ -9,6 +9,7 @@ import type { Logger } from './lib/logger/logger';
 import type { Redis } from './lib/redis/redis';
 import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
 import { buildApiDocs } from './modules/docs/api-docs';
+import { registerApiReference } from './modules/docs/api-reference.routes';
 import { buildOpenApi } from './modules/docs/openapi';
 import { registerHealthRoutes } from './modules/health/health.routes';
 import { rateLimit, rateLimitStanding } from './modules/ratelimit/rate-limit.middleware';
@@ -64,6 +65,7 @@ export function buildApp(deps: AppDeps): Express {
   registerTwitterBatchRoutes(api, { authorize: [auth, premium], limits: deps.limits, usage: deps.usage, extractor: deps.extractor, logger: deps.logger });
   registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits, creditsStanding: deps.creditsStanding });
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
+  registerApiReference(app);
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 

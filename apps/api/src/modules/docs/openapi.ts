@@ -8,7 +8,10 @@ import {
   twitterResponseSchema,
 } from '../twitter/twitter.schemas';
 import { usageResponseSchema } from '../usage/usage.schemas';
+import { codeSamples } from './code-samples';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
+
+const EXAMPLE_POST = 'https://x.com/DivineDropbear/status/1841206275088290279';
 
 const RATE_HEADERS = {
   'X-RateLimit-Limit': { description: 'Limit of the window closest to exhaustion', schema: { type: 'integer' } },
@@ -64,6 +67,12 @@ export function buildOpenApi(serverUrl: string) {
         post: {
           summary: 'Extract the video of a post',
           security: [{ apiKey: [] }],
+          'x-codeSamples': codeSamples({
+            method: 'POST',
+            url: `${serverUrl}/api/v1/twitter`,
+            body: { url: EXAMPLE_POST },
+            show: { js: 'body.data.videos[0].url', py: 'body["data"]["videos"][0]["url"]', php: '$body["data"]["videos"][0]["url"]' },
+          }),
           requestBody: {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/TwitterRequest' } } },
@@ -84,6 +93,16 @@ export function buildOpenApi(serverUrl: string) {
           description:
             'Each URL counts as one request against the rate limits, admitted in order; once a window is spent the remaining items are answered rate_limited (429 inside the item) and are not counted. Each item carries the status and body a single POST /twitter would have answered.',
           security: [{ apiKey: [] }],
+          'x-codeSamples': codeSamples({
+            method: 'POST',
+            url: `${serverUrl}/api/v1/twitter/batch`,
+            body: { urls: [EXAMPLE_POST, 'https://x.com/TheFigen_/status/1671508600538161153'] },
+            show: {
+              js: 'body.data.results.map((r) => r.status)',
+              py: '[r["status"] for r in body["data"]["results"]]',
+              php: 'array_column($body["data"]["results"], "status")',
+            },
+          }),
           requestBody: {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchRequest' } } },
@@ -102,6 +121,11 @@ export function buildOpenApi(serverUrl: string) {
         get: {
           summary: 'Usage of your account, current rate-limit standing and credit balance with recent ledger entries',
           security: [{ apiKey: [] }],
+          'x-codeSamples': codeSamples({
+            method: 'GET',
+            url: `${serverUrl}/api/v1/usage`,
+            show: { js: 'body.data', py: 'body["data"]', php: '$body["data"]' },
+          }),
           responses: {
             '200': {
               description: 'Usage',
