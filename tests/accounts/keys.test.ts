@@ -2,7 +2,7 @@ import request from 'supertest';
 import { bearer, startHarness, type Harness } from '../support/harness';
 import { signUp, type Browser } from './dashboard-client';
 
-const TWEET = { url: 'https://x.com/DivineDropbear/status/1841206275088290279' };
+const TWEET = { url: 'https://x.com/sim_video/status/992010' };
 
 let h: Harness;
 beforeAll(async () => {

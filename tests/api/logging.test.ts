@@ -19,7 +19,7 @@ describe('logs', () => {
       .set(bearer(key))
       .set('Cookie', 'twdown_session=secret-session-token')
       .set('X-Request-Id', 'log-test-1')
-      .send({ url: 'https://x.com/a/status/1841206275088290279' });
+      .send({ url: 'https://x.com/a/status/992010' });
     h.sim.faults.clear();
     expect(res.status).toBe(502);
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);

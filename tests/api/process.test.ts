@@ -40,13 +40,13 @@ describe('the server process', () => {
       const inFlight = fetch(`${api.url}/api/v1/twitter`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ url: 'https://x.com/DivineDropbear/status/1841206275088290279' }),
+        body: JSON.stringify({ url: 'https://x.com/sim_video/status/992010' }),
       });
       await new Promise((r) => setTimeout(r, 500)); // the request is now waiting on X
       const exited = api.stop('SIGTERM');
       const res = await inFlight;
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { data: { statusId: string } }).data.statusId).toBe('1841206275088290279');
+      expect(((await res.json()) as { data: { statusId: string } }).data.statusId).toBe('992010');
       expect(await exited).toBe(0);
       expect(api.output.join('\n')).toMatch(/shutting down/);
     } finally {

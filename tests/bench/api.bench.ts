@@ -21,7 +21,7 @@ import { createBenchDatabase } from './bench-db';
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const TWEET_URL = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const TWEET_URL = 'https://x.com/sim_video/status/992010';
 
 interface Figures {
   rps: number;

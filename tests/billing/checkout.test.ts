@@ -4,7 +4,7 @@ import { STANDIN_PRICE_ID } from '../support/stripe-standin';
 import { signUp, type Browser } from '../accounts/dashboard-client';
 import { startBillingRig, type BillingRig } from './billing-setup';
 
-const TWEET = { url: 'https://x.com/DivineDropbear/status/1841206275088290279' };
+const TWEET = { url: 'https://x.com/sim_video/status/992010' };
 
 let rig: BillingRig;
 beforeAll(async () => {

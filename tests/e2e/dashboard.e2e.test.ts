@@ -28,8 +28,8 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const SHOTS = path.resolve(__dirname, '../artifacts/screenshots');
-const TWEET_ID = '1841206275088290279';
-const TWEET_URL = `https://x.com/DivineDropbear/status/${TWEET_ID}`;
+const TWEET_ID = '992010';
+const TWEET_URL = `https://x.com/sim_video/status/${TWEET_ID}`;
 const EMAIL = `e2e-${Date.now()}@example.com`;
 const PASSWORD = 'correct horse battery staple';
 const STEP_TIMEOUT = 60_000;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { urlForDatabase, withAdmin } from './db';
+import { recordedAbsentLine, recordedAvailable } from '../../apps/x-sim/src/recorded-fixtures';
 
 /**
  * Once per run: a template database migrated with Prisma's own `migrate deploy` (the same
@@ -19,4 +20,6 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.env.TWDOWN_TEST_TEMPLATE_DB = template;
+  // The one line that says recorded-fixture suites were skipped (they show as skipped, not passed).
+  if (!recordedAvailable()) console.log(`\n${recordedAbsentLine()}`);
 }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { twitterResponseSchema } from '../../apps/api/src/modules/twitter/twitter.schemas';
 import { fixtureFiles, idOfFixture, recordedMp4Urls } from '../support/fixtures';
 import { bearer, startHarness, type Harness } from '../support/harness';
+import { describeRecorded } from '../../apps/x-sim/src/recorded.jest';
 
 /**
  * Every recorded fixture through the full HTTP path:
@@ -68,8 +69,8 @@ const noVideoCases: Array<[string, string, number, string]> = [
   ['fx-trbri-textonly-20.json', 'text only', 422, 'No video found'],
   ['fx-trbri-quote-empty-synthetic-991001.json', 'a quote of a vanished post', 422, 'No video found'],
   ['fx-trbri-quote-unavailable-synthetic-991004.json', 'a quote of a suspended post', 422, 'No video found'],
-  ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', 'a retweet of a Space', 422, 'No video found'],
-  ['tw-tweetdetail-card-broadcast-1790441814857826439.json', 'a broadcast card', 422, 'No video found'],
+  ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', 'a retweet of a Space', 422, 'This post is an audio Space, not a video'],
+  ['tw-tweetdetail-card-broadcast-1790441814857826439.json', 'a broadcast card', 422, 'This post is a live broadcast, not a video file'],
   ['tw-tweetdetail-newschema-gif-1649191520250245121.json', 'a focal post with no media (GIF only in a reply)', 422, 'No video found'],
   ['tw-tweetdetail-notetweet-photo-1682072224013099008.json', 'a long post with a photo', 422, 'No video found'],
   ['tw-tweetdetail-quote-photo-1658421690001502208.json', 'a quote of a photo post', 422, 'No video found'],
@@ -78,7 +79,7 @@ const noVideoCases: Array<[string, string, number, string]> = [
   ['fx-tweetdetail-tombstone-suspended-synthetic-991503.json', 'a suspended tombstone', 422, 'This post is from a suspended account'],
 ];
 
-describe('every recorded fixture through POST /api/v1/twitter', () => {
+describeRecorded('every recorded fixture through POST /api/v1/twitter', () => {
   it('covers every fixture file', () => {
     const covered = new Set([...videoCases.map((c) => c.file), ...noVideoCases.map((c) => c[0]), 'fx-tweetdetail-video-1841206275088290279.json', 'fx-tweetdetail-video-quote-twvr-1902059299591090335.json']);
     expect(fixtureFiles().filter((f) => !covered.has(f))).toEqual([]);
@@ -125,7 +126,7 @@ describe('every recorded fixture through POST /api/v1/twitter', () => {
   });
 });
 
-describe('media selection', () => {
+describeRecorded('media selection', () => {
   it('when the URL ends in /video/2, then the second video of the post is returned', async () => {
     const res = await post('https://x.com/DivineDropbear/status/991610/video/2');
     expect(res.status).toBe(200);

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       `    ${key}`,
       '',
       `  curl -X POST http://localhost:${port}/api/v1/twitter -H "Authorization: Bearer ${key}" \\`,
-      `       -H "Content-Type: application/json" -d '{"url":"https://x.com/DivineDropbear/status/1841206275088290279"}'`,
+      `       -H "Content-Type: application/json" -d '{"url":"https://x.com/sim_video/status/992010"}'`,
       `  Docs: http://localhost:${port}/api/v1/twitter`,
       `  X upstream: ${env.X_API_BASE_URL}${env.X_API_BASE_URL.includes('x.com') ? '  (offline? run `npm run sim:x` and set X_API_BASE_URL/X_SYNDICATION_BASE_URL to it)' : ''}`,
       '',

@@ -8,6 +8,7 @@ export function statsOf(ctx: SimContext): SimStats {
   return {
     ...ctx.counters,
     graphqlCallsByTweetId: Object.fromEntries(ctx.counters.graphqlCallsByTweetId),
+    hanging: ctx.hanging.size,
     validTokens: ctx.tokens.validCount(),
   };
 }
@@ -17,17 +18,20 @@ export function resetSim(ctx: SimContext, clearCounters: () => void): void {
   clearCounters();
   ctx.faults.clear();
   ctx.tokens.clear();
-  for (const res of ctx.hanging) res.destroy();
+  const held = [...ctx.hanging];
   ctx.hanging.clear();
+  for (const res of held) res.destroy();
 }
 
 export function servedIds(ctx: SimContext): JsonObject[] {
   return [...ctx.fixtures.byId.values()].map((entry) => ({
     id: entry.id,
     origin: entry.origin,
-    typename: typeof entry.result.__typename === 'string' ? entry.result.__typename : null,
+    typename: typeof entry.result?.__typename === 'string' ? entry.result.__typename : null,
     files: entry.files,
     tweetDetail: entry.tweetDetail !== undefined,
+    tweetDetailOnly: entry.tweetDetailOnly,
+    recordedSyndication: entry.syndication !== undefined,
   }));
 }
 

@@ -17,7 +17,10 @@ export function withFaults(ctx: SimContext, kind: RouteKind) {
       case 'hang':
         // Never answer: the client has to give up on its own, as with a stalled upstream.
         ctx.hanging.add(res);
-        res.on('close', () => ctx.hanging.delete(res));
+        // Still in the set = the client closed it (stop()/reset() empty the set before destroying).
+        res.on('close', () => {
+          if (ctx.hanging.delete(res)) ctx.counters.hangsClosedByClient += 1;
+        });
         return;
       case 'serverError': {
         const status = decision.status ?? 503;

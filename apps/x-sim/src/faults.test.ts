@@ -12,12 +12,12 @@ describe('fault switches', () => {
 
   const activateStatus = async () =>
     (await fetch(`${running.url}/1.1/guest/activate.json`, { method: 'POST', headers: { authorization: BEARER } })).status;
-  const syndicationStatus = async () => (await fetch(`${running.url}/tweet-result?id=20&token=${syndicationToken('20')}`)).status;
+  const syndicationStatus = async () => (await fetch(`${running.url}/tweet-result?id=992007&token=${syndicationToken('992007')}`)).status;
 
   it('when latency is set, then every simulated route answers that much later', async () => {
     running.sim.faults.latency(150);
     const started = Date.now();
-    await gql(running.url, '20', { token });
+    await gql(running.url, '992007', { token });
     await activateStatus();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
@@ -25,22 +25,22 @@ describe('fault switches', () => {
   it('when N 429s are queued for graphql, then exactly the next N GraphQL answers are 429 and others are untouched', async () => {
     running.sim.faults.rateLimit(2, 'graphql');
     expect(await activateStatus()).toBe(200);
-    const first = await gql(running.url, '20', { token });
+    const first = await gql(running.url, '992007', { token });
     expect(first.status).toBe(429);
     expect(at(await first.json(), 'errors', 0, 'code')).toBe(88);
     expect(first.headers.get('x-rate-limit-remaining')).toBe('0');
-    expect((await gql(running.url, '20', { token })).status).toBe(429);
-    expect((await gql(running.url, '20', { token })).status).toBe(200);
+    expect((await gql(running.url, '992007', { token })).status).toBe(429);
+    expect((await gql(running.url, '992007', { token })).status).toBe(200);
     expect(running.sim.stats()).toMatchObject({ rateLimited: 2, faultsInjected: 2 });
   });
 
   it('when a token is forbidden, then only that token gets 403 until reset', async () => {
     const other = await activate(running.url);
     running.sim.faults.forbidToken(token);
-    const res = await gql(running.url, '20', { token });
+    const res = await gql(running.url, '992007', { token });
     expect(res.status).toBe(403);
     expect(at(await res.json(), 'errors', 0, 'code')).toBe(239);
-    expect((await gql(running.url, '20', { token: other })).status).toBe(200);
+    expect((await gql(running.url, '992007', { token: other })).status).toBe(200);
   });
 
   it('when N 403s are queued for activate, then activation is refused N times', async () => {
@@ -53,19 +53,32 @@ describe('fault switches', () => {
     running.sim.faults.serverError(1, 'syndication', 502);
     running.sim.faults.serverError(1, 'all');
     expect(await syndicationStatus()).toBe(502);
-    expect((await gql(running.url, '20', { token })).status).toBe(503);
+    expect((await gql(running.url, '992007', { token })).status).toBe(503);
     expect(await syndicationStatus()).toBe(200);
   });
 
   it('when a hang is queued, then the request never answers while the next one does', async () => {
     running.sim.faults.hang(1, 'graphql');
-    await expect(gql(running.url, '20', { token }, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    expect((await gql(running.url, '20', { token })).status).toBe(200);
+    await expect(gql(running.url, '992007', { token }, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect((await gql(running.url, '992007', { token })).status).toBe(200);
+  });
+
+  it('when a client gives up on a hanging request, then stats count it; a reset releasing one does not', async () => {
+    running.sim.faults.hang(2, 'graphql');
+    await expect(gql(running.url, '992007', { token }, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    const started = Date.now();
+    while (running.sim.stats().hangsClosedByClient === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    expect(running.sim.stats()).toMatchObject({ hangsClosedByClient: 1, hanging: 0 });
+    const pending = gql(running.url, '992007', { token }).catch(() => undefined);
+    while (running.sim.stats().hanging === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    running.sim.reset();
+    await pending;
+    expect(running.sim.stats()).toMatchObject({ hangsClosedByClient: 0, hanging: 0 });
   });
 
   it('when a request is hanging and the simulator stops, then the socket is closed', async () => {
     running.sim.faults.hang(1, 'all');
-    const pending = gql(running.url, '20', { token });
+    const pending = gql(running.url, '992007', { token });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await running.sim.stop();
     await expect(pending).rejects.toThrow();
@@ -73,7 +86,7 @@ describe('fault switches', () => {
 
   it('when truncation is queued, then the body is cut and is not valid JSON', async () => {
     running.sim.faults.truncate(1, 'graphql');
-    const res = await gql(running.url, '1841206275088290279', { token });
+    const res = await gql(running.url, '992010', { token });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     const text = await res.text();
@@ -83,7 +96,7 @@ describe('fault switches', () => {
 
   it('when HTML is queued, then an HTML page comes back instead of JSON', async () => {
     running.sim.faults.html(1, 'syndication', 403);
-    const res = await fetch(`${running.url}/tweet-result?id=20&token=${syndicationToken('20')}`);
+    const res = await fetch(`${running.url}/tweet-result?id=992007&token=${syndicationToken('992007')}`);
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(await res.text()).toMatch(/^<!DOCTYPE html>/);
@@ -102,10 +115,10 @@ describe('fault switches', () => {
         ],
       });
       // Higher-priority faults fire first: two 5xx, then the 429.
-      expect((await gql(running.url, '20', { token })).status).toBe(503);
-      expect((await gql(running.url, '20', { token })).status).toBe(503);
-      expect((await gql(running.url, '20', { token })).status).toBe(429);
-      expect((await gql(running.url, '20', { token })).status).toBe(200);
+      expect((await gql(running.url, '992007', { token })).status).toBe(503);
+      expect((await gql(running.url, '992007', { token })).status).toBe(503);
+      expect((await gql(running.url, '992007', { token })).status).toBe(429);
+      expect((await gql(running.url, '992007', { token })).status).toBe(200);
     });
 
     it('when forbiddenTokens, hang, truncated and html are posted, then they are accepted', async () => {
@@ -116,7 +129,7 @@ describe('fault switches', () => {
         html: { count: 1, target: 'graphql', status: 200 },
       });
       expect(res.status).toBe(200);
-      expect((await gql(running.url, '20', { token })).headers.get('content-type')).toMatch(/text\/html/);
+      expect((await gql(running.url, '992007', { token })).headers.get('content-type')).toMatch(/text\/html/);
       expect(await syndicationStatus()).toBe(200);
     });
 
@@ -132,21 +145,23 @@ describe('fault switches', () => {
       const reset = await fetch(`${running.url}/__sim/reset`, { method: 'POST' });
       expect(await reset.json()).toMatchObject({ activations: 0, graphqlCalls: 0, validTokens: 0 });
       expect(running.sim.faults.snapshot().queued).toEqual([]);
-      expect((await gql(running.url, '20', { token })).status).toBe(403);
+      expect((await gql(running.url, '992007', { token })).status).toBe(403);
     });
 
     it('when /__sim/stats is read, then it reports every counter the benchmarks use', async () => {
-      await gql(running.url, '20', { token });
+      await gql(running.url, '992007', { token });
       await syndicationStatus();
-      await fetch(`${running.url}/media/pbs.twimg.com/media/GahebgHbEAEevTU.jpg`, { method: 'HEAD' });
+      await fetch(`${running.url}/media/pbs.twimg.com/media/Sim992011000000000001.jpg`, { method: 'HEAD' });
       expect(await (await fetch(`${running.url}/__sim/stats`)).json()).toEqual({
         activations: 1,
         graphqlCalls: 1,
-        graphqlCallsByTweetId: { '20': 1 },
+        graphqlCallsByTweetId: { '992007': 1 },
         syndicationCalls: 1,
         mediaRequests: 1,
         rateLimited: 0,
         faultsInjected: 0,
+        hangsClosedByClient: 0,
+        hanging: 0,
         validTokens: 1,
       });
     });

@@ -2,7 +2,8 @@ import type { FixtureEntry } from './fixtures';
 import type { JsonObject } from './json';
 
 export function tweetResultAnswer(entry: FixtureEntry | undefined): JsonObject {
-  return { data: { tweetResult: entry ? { result: entry.result } : {} } };
+  const result = entry && !entry.tweetDetailOnly ? entry.result : undefined;
+  return { data: { tweetResult: result ? { result } : {} } };
 }
 
 /**
@@ -10,7 +11,7 @@ export function tweetResultAnswer(entry: FixtureEntry | undefined): JsonObject {
  * one-entry conversation so a TweetDetail client still finds its `tweet-<id>` entry.
  */
 export function tweetDetailAnswer(id: string, entry: FixtureEntry | undefined): JsonObject {
-  if (!entry) {
+  if (!entry?.result) {
     return {
       data: {},
       errors: [{ message: '_Missing: No status found with that ID.', code: 144, kind: 'NonFatal', name: 'GenericError', source: 'Server' }],

@@ -1,11 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { FIXTURES_DIR, focalFromTweetDetail } from './fixtures';
+import { SYNTHETIC_DIR, focalFromTweetDetail } from './fixtures';
+import { describeRecorded } from './recorded.jest';
+import { recordedFile } from './recorded-fixtures';
 import { REQUIRED_FEATURES } from './index';
 import type { Json } from './json';
 import { FEATURES, activate, at, gql, startSim, type Running } from './test-helpers';
 
-const readFixture = (file: string): Json => JSON.parse(readFileSync(path.join(FIXTURES_DIR, file), 'utf8')) as Json;
+function readFixture(file: string): Json {
+  const found = recordedFile(file);
+  if (found === undefined) throw new Error(`recorded fixture ${file} not found`);
+  return JSON.parse(readFileSync(found, 'utf8')) as Json;
+}
 
 describe('GET /graphql/:queryId/TweetResultByRestId', () => {
   let running: Running;
@@ -84,20 +89,31 @@ describe('GET /graphql/:queryId/TweetResultByRestId', () => {
   describe('answers', () => {
     it('when any served id is asked for, then its tweet result comes back under data.tweetResult.result', async () => {
       const ids = running.sim.ids.all();
-      const fileIds = ['x', 'synthetic'].flatMap((dir) =>
-        readdirSync(path.join(FIXTURES_DIR, dir)).flatMap((file) => /-(\d+)\.json$/.exec(file)?.[1] ?? []),
-      );
-      expect(new Set(ids)).toEqual(new Set(fileIds));
-      expect(ids).toHaveLength(28);
+      const syntheticIds = readdirSync(SYNTHETIC_DIR).flatMap((file) => /-(\d+)\.json$/.exec(file)?.[1] ?? []);
+      expect(syntheticIds).toHaveLength(18);
+      expect(ids).toEqual(expect.arrayContaining(syntheticIds));
       for (const id of ids) {
         const res = await gql(running.url, id, { token });
         expect(res.status).toBe(200);
-        const result = at(await res.json(), 'data', 'tweetResult', 'result');
+        const body = await res.json();
+        const described = running.sim.ids.describe().find((entry) => entry.id === id);
+        if (described?.tweetDetailOnly === true || described?.typename === null) {
+          // served by TweetDetail or syndication only
+          expect(body).toEqual({ data: { tweetResult: {} } });
+          continue;
+        }
+        const result = at(body, 'data', 'tweetResult', 'result');
         const typename = at(result, '__typename');
         expect(['Tweet', 'TweetWithVisibilityResults', 'TweetTombstone', 'TweetUnavailable']).toContain(typename);
         if (typename === 'Tweet') expect(at(result, 'rest_id')).toBe(id);
         if (typename === 'TweetWithVisibilityResults') expect(at(result, 'tweet', 'rest_id')).toBe(id);
       }
+    });
+
+    it('when a TweetDetail-only id is asked for, then TweetResultByRestId is empty and TweetDetail holds it', async () => {
+      expect(await (await gql(running.url, '992013', { token })).json()).toEqual({ data: { tweetResult: {} } });
+      const body = await (await gql(running.url, '992013', { token, operation: 'TweetDetail' })).json();
+      expect(at(focalFromTweetDetail(body as Json, '992013'), 'legacy', 'extended_entities', 'media', 0, 'type')).toBe('video');
     });
 
     it('when an unknown id is asked for, then tweetResult is an empty object', async () => {
@@ -107,33 +123,35 @@ describe('GET /graphql/:queryId/TweetResultByRestId', () => {
     });
 
     it('when the /i/api prefix and any queryId are used, then the answer is the same', async () => {
-      const res = await gql(running.url, '1848831595014459513', { token, prefix: '/i/api' });
-      expect(at(await res.json(), 'data', 'tweetResult', 'result', 'rest_id')).toBe('1848831595014459513');
-    });
-
-    it('when an id was recorded only as TweetDetail, then the focal tweet-<id> entry is served', async () => {
-      const id = '1671508600538161153';
-      const expected = focalFromTweetDetail(readFixture(`x/tw-tweetdetail-video-portrait-${id}.json`), id);
-      const res = await gql(running.url, id, { token });
-      expect(at(await res.json(), 'data', 'tweetResult', 'result')).toEqual(expected);
-      expect(at(expected, 'legacy', 'extended_entities', 'media', 0, 'type')).toBe('video');
-    });
-
-    it('when an id was recorded both ways, then the recorded TweetResultByRestId body is served', async () => {
-      const id = '1902059299591090335';
-      const res = await gql(running.url, id, { token });
-      expect(await res.json()).toEqual(readFixture(`x/fx-trbri-video-quote-${id}.json`));
-    });
-
-    it('when TweetDetail is asked for a recorded TweetDetail id, then the recorded body is served', async () => {
-      const id = '1649191520250245121';
-      const res = await gql(running.url, id, { token, operation: 'TweetDetail' });
-      expect(await res.json()).toEqual(readFixture(`x/tw-tweetdetail-newschema-gif-${id}.json`));
+      const res = await gql(running.url, '992011', { token, prefix: '/i/api' });
+      expect(at(await res.json(), 'data', 'tweetResult', 'result', 'rest_id')).toBe('992011');
     });
 
     it('when TweetDetail is asked for an id recorded only by rest id, then a one-entry conversation holds it', async () => {
-      const body = await (await gql(running.url, '20', { token, operation: 'TweetDetail' })).json();
-      expect(focalFromTweetDetail(body as Json, '20')).toMatchObject({ rest_id: '20' });
+      const body = await (await gql(running.url, '992010', { token, operation: 'TweetDetail' })).json();
+      expect(focalFromTweetDetail(body as Json, '992010')).toMatchObject({ rest_id: '992010' });
+    });
+
+    describeRecorded('recorded bodies (X_SIM_FIXTURES_DIR)', () => {
+    it('when an id was recorded only as TweetDetail, then the focal tweet-<id> entry is served', async () => {
+        const id = '1671508600538161153';
+        const expected = focalFromTweetDetail(readFixture(`tw-tweetdetail-video-portrait-${id}.json`), id);
+        const res = await gql(running.url, id, { token });
+        expect(at(await res.json(), 'data', 'tweetResult', 'result')).toEqual(expected);
+        expect(at(expected, 'legacy', 'extended_entities', 'media', 0, 'type')).toBe('video');
+      });
+
+      it('when an id was recorded both ways, then the recorded TweetResultByRestId body is served', async () => {
+        const id = '1902059299591090335';
+        const res = await gql(running.url, id, { token });
+        expect(await res.json()).toEqual(readFixture(`fx-trbri-video-quote-${id}.json`));
+      });
+
+      it('when TweetDetail is asked for a recorded TweetDetail id, then the recorded body is served', async () => {
+        const id = '1649191520250245121';
+        const res = await gql(running.url, id, { token, operation: 'TweetDetail' });
+        expect(await res.json()).toEqual(readFixture(`tw-tweetdetail-newschema-gif-${id}.json`));
+      });
     });
 
     it.each([
@@ -159,9 +177,9 @@ describe('GET /graphql/:queryId/TweetResultByRestId', () => {
   });
 
   it('when calls are made, then stats count them per tweet id', async () => {
-    await gql(running.url, '20', { token });
-    await gql(running.url, '20', { token });
+    await gql(running.url, '992010', { token });
+    await gql(running.url, '992010', { token });
     await gql(running.url, '992001', { token });
-    expect(running.sim.stats()).toMatchObject({ graphqlCalls: 3, graphqlCallsByTweetId: { '20': 2, '992001': 1 } });
+    expect(running.sim.stats()).toMatchObject({ graphqlCalls: 3, graphqlCallsByTweetId: { '992010': 2, '992001': 1 } });
   });
 });

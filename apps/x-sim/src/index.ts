@@ -13,6 +13,7 @@ import { createCounters, resetCounters, type SimStats } from './stats';
 export { REQUIRED_FEATURES, WEB_BEARER_TOKEN, syndicationToken } from './constants';
 export type { CountedFault, FaultSettings, FaultSnapshot, FaultTarget, RouteKind } from './faults';
 export type { SimStats } from './stats';
+export { recordedAvailable, recordedAbsentLine, recordedFile, FIXTURES_ENV } from './recorded-fixtures';
 
 export interface XSimOptions {
   /** Added to every simulated route from the start (same as `faults.latency(ms)`). */
@@ -41,6 +42,17 @@ export const SYNTHETIC_IDS = {
   ageRestrictedTombstone: '992005',
   visibilityWrappedVideo: '992006',
   sensitiveNoMedia: '992007',
+  video: '992010',
+  photoVideoPhoto: '992011',
+  sensitiveLinkNoMedia: '992012',
+  tweetDetailOnlyVideo: '992013',
+  pollVideoCard: '992014',
+  unifiedCardVideoCarousel: '992015',
+  broadcastCard: '992016',
+  audioSpaceCard: '992017',
+  retweetOfVideo: '992019',
+  interstitialNoMedia: '992020',
+  textOnly: '992021',
 } as const;
 
 export function createXSim(options: XSimOptions = {}) {
@@ -89,8 +101,9 @@ export function createXSim(options: XSimOptions = {}) {
       server = undefined;
       url = undefined;
       if (!closing) return;
-      for (const res of ctx.hanging) res.destroy();
+      const held = [...ctx.hanging];
       ctx.hanging.clear();
+      for (const res of held) res.destroy();
       const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
       closing.closeAllConnections();
       await closed;

@@ -1,7 +1,8 @@
 import { startSim, type Running } from './test-helpers';
 
-const VIDEO = '/media/video.twimg.com/ext_tw_video/1841204388993646595/pu/vid/avc1/1280x720/NRpzIavCR5W-jWFh.mp4';
-const PHOTO = '/media/pbs.twimg.com/media/GahebgHbEAEevTU.jpg';
+// Synthetic fixture 992010's URLs, so these tests run without the recorded set.
+const VIDEO = '/media/video.twimg.com/ext_tw_video/992010000000000001/pu/vid/avc1/1280x720/SimHigh.mp4';
+const PHOTO = '/media/pbs.twimg.com/media/Sim992011000000000001.jpg';
 
 describe('media host /media/<host>/<path>', () => {
   let running: Running;
@@ -51,7 +52,7 @@ describe('media host /media/<host>/<path>', () => {
   });
 
   it('when a fixture photo is fetched, also in the ?format= spelling, then a JPEG comes back', async () => {
-    for (const path of [PHOTO, `${PHOTO}?name=orig`, '/media/pbs.twimg.com/media/GahebgHbEAEevTU?format=jpg&name=large']) {
+    for (const path of [PHOTO, `${PHOTO}?name=orig`, '/media/pbs.twimg.com/media/Sim992011000000000001?format=jpg&name=large']) {
       const res = await get(path);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/jpeg');
@@ -61,7 +62,7 @@ describe('media host /media/<host>/<path>', () => {
   });
 
   it('when the HLS playlist is fetched, then it points at a real MPEG-TS segment', async () => {
-    const playlist = await get('/media/video.twimg.com/ext_tw_video/1841204388993646595/pu/pl/-kd3cWye2HXbiTju.m3u8?tag=12&v=cfc');
+    const playlist = await get('/media/video.twimg.com/ext_tw_video/992010000000000001/pu/pl/SimPlaylist.m3u8?tag=12&v=cfc');
     expect(playlist.status).toBe(200);
     const text = await playlist.text();
     expect(text).toMatch(/^#EXTM3U/);
@@ -72,12 +73,12 @@ describe('media host /media/<host>/<path>', () => {
 
   it('when a URL that appears in no fixture is asked for, then it answers 404', async () => {
     expect((await get('/media/video.twimg.com/ext_tw_video/1/pu/vid/avc1/1280x720/nope.mp4')).status).toBe(404);
-    expect((await get('/media/example.com/media/GahebgHbEAEevTU.jpg')).status).toBe(404);
+    expect((await get('/media/example.com/media/Sim992011000000000001.jpg')).status).toBe(404);
   });
 
   it('when every media path from the fixtures is asked for with HEAD, then each is served', async () => {
     const paths = running.sim.mediaPaths();
-    expect(paths.length).toBeGreaterThan(100);
+    expect(paths.length).toBeGreaterThan(20);
     for (const path of paths) {
       const res = await fetch(`${running.url}/media/${path}`, { method: 'HEAD' });
       expect([path, res.status]).toEqual([path, 200]);

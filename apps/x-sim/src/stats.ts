@@ -8,10 +8,14 @@ export interface SimStats {
   rateLimited: number;
   /** Every answer replaced by an injected fault (latency excluded). */
   faultsInjected: number;
+  /** Requests held by the `hang` fault that the client gave up on (closed its socket). */
+  hangsClosedByClient: number;
+  /** Requests the `hang` fault holds right now. */
+  hanging: number;
   validTokens: number;
 }
 
-export type Counters = Omit<SimStats, 'validTokens' | 'graphqlCallsByTweetId'> & {
+export type Counters = Omit<SimStats, 'validTokens' | 'graphqlCallsByTweetId' | 'hanging'> & {
   graphqlCallsByTweetId: Map<string, number>;
 };
 
@@ -24,6 +28,7 @@ export function createCounters(): Counters {
     mediaRequests: 0,
     rateLimited: 0,
     faultsInjected: 0,
+    hangsClosedByClient: 0,
   };
 }
 

@@ -19,7 +19,8 @@ export function registerSyndication(router: Router, ctx: SimContext): void {
       if (!/^\d{1,20}$/.test(id)) return sendJson(res, 400, { error: 'Bad request: id must be a numeric tweet id' });
       if (token !== syndicationToken(id)) return sendJson(res, 400, { error: 'Bad request: invalid token' });
       const entry = ctx.fixtures.byId.get(id);
-      if (!entry) return sendJson(res, 404, {});
+      if (entry?.syndication) return sendJson(res, 200, entry.syndication);
+      if (!entry?.result) return sendJson(res, 404, {});
       sendJson(res, 200, syndicationBody(entry.result));
     },
   );

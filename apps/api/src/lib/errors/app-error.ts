@@ -35,6 +35,9 @@ export const ERROR_CODES = [
   // credits (modules/credits)
   'insufficient_credits',
   'internal',
+  // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
+  'live_broadcast',
+  'audio_space',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -72,6 +75,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // credits (modules/credits): 402 as in the Facebo/Soundc documents
   insufficient_credits: 402,
   internal: 500,
+  live_broadcast: 422,
+  audio_space: 422,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -108,6 +113,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   // credits (modules/credits): the exact message of the Facebo/Soundc documents
   insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',
+  live_broadcast: 'This post is a live broadcast, not a video file',
+  audio_space: 'This post is an audio Space, not a video',
 };
 
 export class AppError extends Error {

@@ -4,7 +4,7 @@ import { ACCEPTED_HOSTS } from '../twitter/parse/tweet-url';
 import type { WindowSpec } from '../ratelimit/rate-limit.service';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
 
-const EXAMPLE_URL = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const EXAMPLE_URL = 'https://x.com/sim_video/status/992010';
 
 function examples(endpoint: string) {
   return {

@@ -18,6 +18,8 @@ export const TWITTER_ERROR_CODES: ErrorCode[] = [
   'suspended_account',
   'age_restricted',
   'no_video',
+  'live_broadcast',
+  'audio_space',
   'upstream_bad_response',
   'upstream_unavailable',
   'internal',

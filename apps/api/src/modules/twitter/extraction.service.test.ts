@@ -72,13 +72,14 @@ describe('extraction service (real Redis, X simulator)', () => {
 
   it('when X is down (503) or garbled (502), then nothing is cached and the next request asks X again', async () => {
     const { svc, key } = service();
-    sim.faults.serverError(2, 'all');
+    // activation (for TweetResultByRestId), activation again (for TweetDetail), syndication
+    sim.faults.serverError(3, 'all');
     const down = await svc.extract(IDS.photos).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(AppError);
     expect(down).toMatchObject({ code: 'upstream_unavailable', status: 503 });
     expect(await redis.exists(key(IDS.photos))).toBe(0);
 
-    sim.faults.html(1, 'graphql');
+    sim.faults.html(2, 'graphql');
     sim.faults.html(1, 'syndication');
     await expect(svc.extract(IDS.photos)).rejects.toMatchObject({ code: 'upstream_bad_response', status: 502 });
     expect(await redis.exists(key(IDS.photos))).toBe(0);

@@ -3,7 +3,8 @@
  * - successes are cached for cacheTtlSeconds; content answers (not found, protected, suspended,
  *   age-restricted, no video) for negativeCacheTtlSeconds, so a hammered dead link stays off X;
  *   upstream failures (502/503) are never cached;
- * - concurrent calls for one uncached post share a single upstream call within the process;
+ * - concurrent calls for one uncached post share a single upstream call within the process, which
+ *   is cancelled (every X call of it stops) once no caller waits any more (shared-work.ts);
  * - a small in-process layer (at most MEMORY_MAX_ENTRIES posts, at most MEMORY_TTL_MS) in front
  *   of Redis keeps hot posts off the network and out of JSON.parse on the hot path;
  * - if Redis is unreachable the cache is skipped (warn) and requests are still served.
@@ -12,6 +13,7 @@ import { AppError } from '../../lib/errors/app-error';
 import type { ParseOutcome, ParsedTweet, UnavailableReason } from './twitter.types';
 import type { XClient } from './x-client/x-client';
 import type { Logger } from './x-client/x-client.types';
+import { createSharedWork } from './x-client/shared-work';
 import type { Redis } from 'ioredis';
 
 type Cached = { ok: true; tweet: ParsedTweet } | { ok: false; reason: UnavailableReason };
@@ -59,7 +61,7 @@ export function createExtractionService(deps: {
   const ttl = deps.cacheTtlSeconds ?? 300;
   const negativeTtl = deps.negativeCacheTtlSeconds ?? 60;
   const redisTimeoutMs = deps.redisTimeoutMs ?? 250;
-  const inFlight = new Map<string, Promise<Cached>>();
+  const inFlight = createSharedWork<Cached>();
   const keyOf = (statusId: string) => `${keyPrefix}tweet:${statusId}`;
   const memory = new Map<string, { value: Cached; expiresAt: number }>();
 
@@ -98,13 +100,13 @@ export function createExtractionService(deps: {
     }
   }
 
-  async function load(statusId: string, requestId?: string): Promise<Cached> {
+  async function load(statusId: string, requestId: string | undefined, signal: AbortSignal): Promise<Cached> {
     const hit = await readCache(statusId, requestId);
     if (hit) {
       remember(statusId, hit, hit.ok ? ttl : negativeTtl);
       return hit;
     }
-    const outcome: ParseOutcome = await xClient.fetchTweet(statusId, { requestId });
+    const outcome: ParseOutcome = await xClient.fetchTweet(statusId, { requestId, signal });
     if (outcome.ok) {
       await writeCache(statusId, outcome, ttl, requestId);
       remember(statusId, outcome, ttl);
@@ -120,18 +122,14 @@ export function createExtractionService(deps: {
 
   return {
     /** The parsed post, or an AppError named after the content reason / upstream failure. */
-    async extract(statusId: string, opts: { requestId?: string } = {}): Promise<ParsedTweet> {
+    /** `signal`: this caller stops waiting (client gone); the shared X call stops when no caller is left. */
+    async extract(statusId: string, opts: { requestId?: string; signal?: AbortSignal } = {}): Promise<ParsedTweet> {
       const known = recall(statusId);
       if (known) {
         if (!known.ok) throw new AppError(known.reason);
         return known.tweet;
       }
-      let pending = inFlight.get(statusId);
-      if (!pending) {
-        pending = load(statusId, opts.requestId).finally(() => inFlight.delete(statusId));
-        inFlight.set(statusId, pending);
-      }
-      const result = await pending;
+      const result = await inFlight.run(statusId, (signal) => load(statusId, opts.requestId, signal), opts.signal);
       if (!result.ok) throw new AppError(result.reason);
       return result.tweet;
     },

@@ -14,7 +14,7 @@ export const twitterRequestSchema = z
       .max(2048)
       .describe('Link to a post on x.com / twitter.com (mirrors, /video/N and query strings accepted)'),
   })
-  .meta({ example: { url: 'https://x.com/DivineDropbear/status/1841206275088290279' } });
+  .meta({ example: { url: 'https://x.com/sim_video/status/992010' } });
 
 export type TwitterRequest = z.infer<typeof twitterRequestSchema>;
 
@@ -61,14 +61,21 @@ export const mediaItemSchema = z.discriminatedUnion('type', [
 
 export const twitterDataSchema = z.object({
   thumbnail: z.string(),
-  videos: z.array(videoVariantSchema).min(1).describe('Variants of the selected video, best first'),
+  videos: z
+    .array(videoVariantSchema)
+    .describe('MP4 variants of the selected video, best first; empty only when X offers that video as HLS alone (poll video cards): use `hls`'),
   text: z.string(),
+  expanded_text: z.string().describe('`text` with each t.co link replaced by the URL it points to'),
   username: z.string(),
   statusId: z.string(),
   processed_at: z.string().describe('ISO 8601'),
   hls: z.array(hlsSchema).describe('HLS playlists of the selected video (separate audio renditions)'),
   media: z.array(mediaItemSchema).describe('Every media item of the post, in order (quoted post last)'),
-  media_index: z.number().int().min(1).describe('Which video of the post `videos` belongs to (1-based)'),
+  media_index: z
+    .number()
+    .int()
+    .min(1)
+    .describe('Position (1-based) in `media` of the video `videos` belongs to: X numbering, as in /video/N links (every media item counts)'),
   source: z.enum(['graphql', 'syndication']),
 });
 
@@ -83,6 +90,10 @@ export const errorEnvelopeSchema = z.object({
       type: z.string().describe('Machine-readable error type'),
       request_id: z.string(),
       retry_after: z.number().int().optional().describe('Seconds, also sent as Retry-After'),
+      broadcast_id: z.string().optional().describe('live_broadcast: the broadcast (x.com/i/broadcasts/<id>)'),
+      space_id: z.string().optional().describe('audio_space: the Space (x.com/i/spaces/<id>)'),
+      url: z.string().optional().describe('live_broadcast / audio_space: where to watch or listen on X'),
+      state: z.string().optional().describe('live_broadcast: broadcast_state as X reports it (e.g. RUNNING, ENDED)'),
     })
     .loose(),
 });

@@ -61,10 +61,24 @@ export interface PhotoMedia {
 
 export type MediaItem = VideoMedia | PhotoMedia;
 
+/** A post whose card is a live broadcast or an audio Space: nothing to download, but a typed answer. */
+export interface LiveCard {
+  type: 'broadcast' | 'audio_space';
+  /** broadcast id (x.com/i/broadcasts/<id>) or Space id (x.com/i/spaces/<id>) */
+  id: string;
+  url: string;
+  /** broadcast_state as X gives it (e.g. RUNNING, ENDED), when known */
+  state?: string;
+}
+
 export interface ParsedTweet {
   statusId: string;
   username: string;
   text: string;
+  /** `text` with each t.co link replaced by the URL it points to (absent in older cache entries) */
+  expandedText?: string;
+  /** set when the post's card is a broadcast or a Space */
+  live?: LiveCard;
   /** every media item in order; quote media last, marked origin "quote" */
   media: MediaItem[];
   possiblySensitive: boolean;

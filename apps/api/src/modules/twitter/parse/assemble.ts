@@ -1,14 +1,18 @@
 import type { MediaItem, ParsedTweet, ParseOutcome } from '../twitter.types';
 import { fail } from './unavailable';
 
-/** The last step shared by the GraphQL and syndication parsers. */
-export function assembleTweet(tweet: ParsedTweet): ParseOutcome {
+/**
+ * The last step shared by the GraphQL and syndication parsers. `mediaWithheld` is positive
+ * evidence that X hides the post's media from logged-out viewers (the sensitive-media
+ * interstitial of a TweetWithVisibilityResults).
+ */
+export function assembleTweet(tweet: ParsedTweet, evidence: { mediaWithheld?: boolean } = {}): ParseOutcome {
   const media = dedupeById(tweet.media);
-  // Since 2026, X answers logged-out viewers of NSFW posts with a normal Tweet whose media are
-  // simply missing (docs/x-upstream.md, "Reading the answer"; yt-dlp #17058). "Sensitive but nothing attached" is the only
-  // trace of that, so it is reported as age-restricted rather than as a post without video.
-  if (tweet.possiblySensitive && media.length === 0) {
-    return fail('age_restricted', 'possibly_sensitive post with no visible media');
+  // possibly_sensitive alone is not evidence: X sets it on plain link posts too, which must answer
+  // no_video. Age-restriction needs something positive: the interstitial here, or a tombstone /
+  // TweetUnavailable reason (unavailable.ts).
+  if (evidence.mediaWithheld === true && media.length === 0) {
+    return fail('age_restricted', 'media withheld behind the sensitive-media interstitial');
   }
   return { ok: true, tweet: { ...tweet, media } };
 }

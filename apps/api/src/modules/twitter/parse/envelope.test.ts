@@ -1,7 +1,8 @@
 import type { MediaItem, ParsedTweet, PhotoMedia, VideoMedia } from '../twitter.types';
 import { twitterDataSchema } from '../twitter.schemas';
 import { buildTwitterData, type TwitterData } from './envelope';
-import { expectTweet, fixtureStatusId, parseFixture, videoAt } from './x-fixtures.test-helper';
+import { parseTweetResult } from './graphql.parser';
+import { describeRecorded, expectTweet, fixtureStatusId, loadFixture, parseFixture, videoAt } from './x-fixtures.test-helper';
 
 const AT = new Date('2026-01-02T03:04:05.678Z');
 
@@ -12,7 +13,7 @@ function envelopeOf(file: string, ref: Partial<{ mediaType: 'video' | 'photo'; m
   return built.data;
 }
 
-describe('buildTwitterData on the video fixtures', () => {
+describeRecorded('buildTwitterData on the video fixtures', () => {
   it('when the post has one video, then data is the TwitterDown v1 shape plus our additions', () => {
     const tweet = expectTweet(parseFixture('fx-trbri-video-1841206275088290279.json'));
     const data = envelopeOf('fx-trbri-video-1841206275088290279.json');
@@ -21,6 +22,7 @@ describe('buildTwitterData on the video fixtures', () => {
       thumbnail: 'https://pbs.twimg.com/ext_tw_video_thumb/1841204388993646595/pu/img/KKN8tSQm60z2FmtE.jpg',
       videos: video.variants,
       text: tweet.text,
+      expanded_text: tweet.text, // no t.co link besides the media link
       username: 'DivineDropbear',
       statusId: '1841206275088290279',
       processed_at: '2026-01-02T03:04:05.678Z',
@@ -75,8 +77,6 @@ describe('buildTwitterData on the video fixtures', () => {
     ['tw-tweetdetail-quote-photo-1658421690001502208.json', {}],
     ['tw-tweetdetail-retweet-of-photo-1658409412799737856.json', {}],
     ['tw-tweetdetail-notetweet-photo-1682072224013099008.json', {}],
-    ['tw-tweetdetail-card-broadcast-1790441814857826439.json', {}],
-    ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', {}],
     ['tw-tweetdetail-newschema-gif-1649191520250245121.json', {}],
   ])('when %s (%j) has no matching video, then no_video', (file, ref) => {
     const tweet = expectTweet(parseFixture(file));
@@ -103,10 +103,75 @@ function build(media: MediaItem[], ref: { mediaType?: 'video' | 'photo'; mediaIn
   return buildTwitterData(tweet, { statusId: '5', ...ref }, AT);
 }
 
+describeRecorded('/video/N on recorded posts (X_SIM_FIXTURES_DIR)', () => {
+  it('when the recorded photo, 4K video, photo post is asked as /video/2, then its video is selected', () => {
+    const id = '2074968793441591473';
+    const tweet = expectTweet(parseTweetResult(loadFixture(`tw-search-photo-4kvideo-photo-notetweet-${id}.json`), id));
+    expect(tweet.media.map((m) => m.type)).toEqual(['photo', 'video', 'photo']);
+    const built = buildTwitterData(tweet, { statusId: id, mediaType: 'video', mediaIndex: 2 }, AT);
+    expect(built).toMatchObject({ ok: true, data: { media_index: 2 } });
+    expect(built.ok && built.data.videos[0]?.resolution).toBe('2160p');
+  });
+
+  it('when the recorded video-then-3-photos post is asked as /video/1, then its video is selected, and /video/2 is no_video', () => {
+    const id = '1756252052232016281';
+    const tweet = expectTweet(parseTweetResult(loadFixture(`tw-list-video-then-3photos-${id}.json`), id));
+    expect(buildTwitterData(tweet, { statusId: id, mediaType: 'video', mediaIndex: 1 }, AT)).toMatchObject({ ok: true, data: { media_index: 1 } });
+    expect(buildTwitterData(tweet, { statusId: id, mediaType: 'video', mediaIndex: 2 }, AT)).toEqual({ ok: false, reason: 'no_video' });
+  });
+});
+
+describeRecorded('broadcasts and Spaces on recorded posts (X_SIM_FIXTURES_DIR)', () => {
+  // ids as they appear in the recorded cards' binding values
+  it.each([
+    ['tw-tweetdetail-card-broadcast-1790441814857826439.json', 'live_broadcast', { broadcast_id: '1BRJjPqnBqaKw', url: 'https://x.com/i/broadcasts/1BRJjPqnBqaKw', state: 'ENDED' }],
+    ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', 'audio_space', { space_id: '1vOxwjaWEbdJB', url: 'https://x.com/i/spaces/1vOxwjaWEbdJB' }],
+  ])('when %s is asked for, then it is %s with the id', (file, reason, details) => {
+    expect(buildTwitterData(expectTweet(parseFixture(file)), { statusId: fixtureStatusId(file) }, AT)).toEqual({ ok: false, reason, details });
+  });
+
+  it.each([
+    ['tw-replies-card-broadcast-2025-1897362060448801025.json', 'live_broadcast', { broadcast_id: '1yoKMoQbjlXJQ', url: 'https://x.com/i/broadcasts/1yoKMoQbjlXJQ', state: 'ENDED' }],
+    ['tw-replies-card-audiospace-2025-1896984310282088640.json', 'audio_space', { space_id: '1YqKDZMkejvJV', url: 'https://x.com/i/spaces/1YqKDZMkejvJV' }],
+  ])('when the 2025 capture %s is asked for, then it is %s with the id', (file, reason, details) => {
+    const id = fixtureStatusId(file);
+    expect(buildTwitterData(expectTweet(parseTweetResult(loadFixture(file), id)), { statusId: id }, AT)).toEqual({ ok: false, reason, details });
+  });
+});
+
 describe('buildTwitterData selection rules', () => {
-  it('when /video/N is given, then photos are not counted and GIFs are', () => {
-    const result = build([photo('p1'), video('g1', 'post', 'gif'), photo('p2'), video('v1', 'post')], { mediaType: 'video', mediaIndex: 2 });
-    expect(result).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/v1.jpg', media_index: 2, source: 'syndication' } });
+  // X's links count every media item of the post (photo, video, photo → the video is /video/2).
+  it.each([
+    ['photo, video, photo', 2, 'v1', 2],
+    ['photo, GIF, photo, video', 2, 'g1', 2],
+    ['photo, GIF, photo, video', 4, 'v1', 4],
+    ['video, video', 2, 'v2', 2],
+  ])('when /video/N is given on %s with N = %d, then X numbering selects %s (media_index %d)', (_label, n, id, index) => {
+    const posts: Record<string, MediaItem[]> = {
+      'photo, video, photo': [photo('p1'), video('v1', 'post'), photo('p2')],
+      'photo, GIF, photo, video': [photo('p1'), video('g1', 'post', 'gif'), photo('p2'), video('v1', 'post')],
+      'video, video': [video('v1', 'post'), video('v2', 'post')],
+    };
+    const result = build(posts[_label] ?? [], { mediaType: 'video', mediaIndex: n });
+    expect(result).toMatchObject({ ok: true, data: { thumbnail: `https://pbs.twimg.com/thumb/${id}.jpg`, media_index: index } });
+  });
+
+  it.each([
+    // X's numbering lands on a photo: only the old "N-th video" meaning can be meant
+    ['photo, video', [photo('p1'), video('v1', 'post')], 1, 'v1', 2],
+    ['video, photo, video', [video('v1', 'post'), photo('p1'), video('v2', 'post')], 2, 'v2', 3],
+  ])('when /video/N on %s points at a photo in X numbering, then the old N-th-video meaning answers', (_label, media, n, id, index) => {
+    expect(build(media, { mediaType: 'video', mediaIndex: n })).toMatchObject({ ok: true, data: { thumbnail: `https://pbs.twimg.com/thumb/${id}.jpg`, media_index: index } });
+  });
+
+  it('when both meanings name different videos, then X numbering wins', () => {
+    // photo, video a, video b: X's /video/2 is a; the old meaning would be b
+    expect(build([photo('p1'), video('a', 'post'), video('b', 'post')], { mediaType: 'video', mediaIndex: 2 })).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/a.jpg' } });
+  });
+
+  it('when neither meaning finds a video, then no_video', () => {
+    expect(build([photo('p1'), video('v1', 'post'), photo('p2')], { mediaType: 'video', mediaIndex: 3 })).toEqual({ ok: false, reason: 'no_video' });
+    expect(build([photo('p1'), video('v1', 'post')], { mediaType: 'video', mediaIndex: 0 })).toEqual({ ok: false, reason: 'no_video' });
   });
 
   it('when the post has its own video and quotes another, then its own video wins', () => {
@@ -114,7 +179,7 @@ describe('buildTwitterData selection rules', () => {
   });
 
   it('when only the quoted post has a video, then it is the fallback', () => {
-    expect(build([photo('p1'), video('q1', 'quote')])).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/q1.jpg', media_index: 1 } });
+    expect(build([photo('p1'), video('q1', 'quote')])).toMatchObject({ ok: true, data: { thumbnail: 'https://pbs.twimg.com/thumb/q1.jpg', media_index: 2 } });
   });
 
   it('when /video/1 is given but only the quoted post has a video, then no_video', () => {

@@ -113,8 +113,28 @@ describe('media sources', () => {
 });
 
 describe('possibly sensitive posts', () => {
-  it('when a post is possibly_sensitive and has no media, then it is age_restricted (media withheld)', () => {
-    expect(parseTweetResult(tweet({ possibly_sensitive: true, full_text: 'https://t.co/x' }), '5')).toMatchObject({ ok: false, reason: 'age_restricted' });
+  it('when a text-and-link post is possibly_sensitive and has no media, then it parses without media (sensitive is not evidence)', () => {
+    const link = { url: 'https://t.co/x', expanded_url: 'https://example.com/a', display_url: 'example.com/a', indices: [5, 18] };
+    const outcome = parseTweetResult(tweet({ possibly_sensitive: true, full_text: 'read https://t.co/x', entities: { urls: [link] } }), '5');
+    expect(outcome).toMatchObject({ ok: true, tweet: { media: [], possiblySensitive: true } });
+  });
+
+  it('when the media sit behind the sensitive-media interstitial and none is visible, then it is age_restricted', () => {
+    const wrapped = {
+      __typename: 'TweetWithVisibilityResults',
+      tweet: tweet({ possibly_sensitive: true, full_text: 'x' }),
+      mediaVisibilityResults: { blurred_image_interstitial: { text: { text: 'Content warning: Adult content' } } },
+    };
+    expect(parseTweetResult(wrapped, '5')).toMatchObject({ ok: false, reason: 'age_restricted' });
+  });
+
+  it('when the interstitial is shown but the media are there, then the post parses with its media', () => {
+    const wrapped = {
+      __typename: 'TweetWithVisibilityResults',
+      tweet: tweet({ possibly_sensitive: true, extended_entities: { media: [videoEntity('1')] } }),
+      mediaVisibilityResults: { blurred_image_interstitial: { text: { text: 'Content warning' } } },
+    };
+    expect(parse(wrapped).media).toHaveLength(1);
   });
 
   it('when a possibly_sensitive post has media, then it parses normally and records the flag', () => {

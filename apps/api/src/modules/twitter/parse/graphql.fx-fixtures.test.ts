@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { recordedFile } from '../../../../../x-sim/src/recorded-fixtures';
 import {
   ALL_FIXTURES,
+  describeRecorded,
   expectTweet,
   parseFixture,
   summary,
@@ -24,14 +24,13 @@ const PORTRAIT_VARIANTS: [string, string][] = [
   ['320p', 'https://video.twimg.com/ext_tw_video/1902059279190052864/pu/vid/avc1/320x710/g78J75WLanKsTSiJ.mp4'],
 ];
 
-describe('fixture list', () => {
-  it('when a fixture is added to apps/x-sim/fixtures/x, then it must be listed (and tested) here', () => {
-    const onDisk = readdirSync(join(__dirname, '../../../../../x-sim/fixtures/x')).filter((f) => f.endsWith('.json'));
-    expect([...onDisk].sort()).toEqual([...ALL_FIXTURES].sort());
+describeRecorded('fixture list', () => {
+  it('when the recorded set is present, then every fixture listed (and tested) here is in it', () => {
+    expect(ALL_FIXTURES.filter((file) => recordedFile(file) === undefined)).toEqual([]);
   });
 });
 
-describe('GraphQL parser on FxEmbed fixtures', () => {
+describeRecorded('GraphQL parser on FxEmbed fixtures', () => {
   it.each([
     'fx-trbri-video-1841206275088290279.json',
     'fx-tweetdetail-video-1841206275088290279.json',
@@ -96,7 +95,7 @@ describe('GraphQL parser on FxEmbed fixtures', () => {
 
   it('when the post is text only (jack/20), then it parses with empty media', () => {
     expect(expectTweet(parseFixture('fx-trbri-textonly-20.json'))).toEqual({
-      statusId: '20', username: 'jack', text: 'just setting up my twttr', media: [], possiblySensitive: false, source: 'graphql',
+      statusId: '20', username: 'jack', text: 'just setting up my twttr', expandedText: 'just setting up my twttr', media: [], possiblySensitive: false, source: 'graphql',
     });
   });
 

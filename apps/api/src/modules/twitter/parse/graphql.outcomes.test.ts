@@ -4,7 +4,7 @@ import {
   parseTweetResult,
   parseTweetResultResponse,
 } from './graphql.parser';
-import { loadFixture } from './x-fixtures.test-helper';
+import { describeRecorded, loadFixture } from './x-fixtures.test-helper';
 
 const minimalTweet = {
   __typename: 'Tweet',
@@ -117,7 +117,7 @@ describe('parseTweetResult: result types', () => {
   });
 });
 
-describe('TweetDetail bodies', () => {
+describeRecorded('TweetDetail bodies', () => {
   const file = 'fx-tweetdetail-video-1841206275088290279.json';
 
   it('when asked for the focal id, then the focal entry result is returned', () => {

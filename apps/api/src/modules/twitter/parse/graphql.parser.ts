@@ -1,9 +1,9 @@
 import type { MediaItem, MediaOrigin, ParseOutcome } from '../twitter.types';
 import { assembleTweet } from './assemble';
-import { unifiedCardMedia } from './card';
+import { liveCard, playerCardMedia, unifiedCardMedia } from './card';
 import { normaliseMediaList } from './media';
 import { at, isEmptyRec, isRec, list, type Rec, str } from './shape';
-import { cleanText } from './text';
+import { cleanText, expandLinks } from './text';
 import { fail, fromTombstone, fromUnavailableReason, fromUpstreamErrors } from './unavailable';
 
 type Source = 'graphql' | 'syndication';
@@ -79,14 +79,18 @@ function parseNode(
     ...ownMedia(tweet, origin),
     ...(quoted.ok ? ownMedia(quoted.tweet, 'quote') : []),
   ];
+  const text = tweetText(tweet);
+  const live = liveCard(tweet.card);
   return assembleTweet({
     statusId,
     username,
-    text: tweetText(tweet),
+    text,
+    expandedText: expandLinks(text, urlEntities(tweet)),
+    ...(live === undefined ? {} : { live }),
     media,
     possiblySensitive: at(tweet, 'legacy', 'possibly_sensitive') === true,
     source,
-  });
+  }, { mediaWithheld: isRec(at(result, 'mediaVisibilityResults', 'blurred_image_interstitial')) });
 }
 
 type Usable = { ok: true; tweet: Rec } | Extract<ParseOutcome, { ok: false }>;
@@ -130,8 +134,15 @@ function entityMedia(tweet: Rec): unknown[] {
 function ownMedia(tweet: Rec, origin: MediaOrigin): MediaItem[] {
   return [
     ...normaliseMediaList(entityMedia(tweet), origin),
-    ...normaliseMediaList(unifiedCardMedia(tweet.card), origin === 'quote' ? 'quote' : 'card'),
+    ...normaliseMediaList([...unifiedCardMedia(tweet.card), ...playerCardMedia(tweet.card)], origin === 'quote' ? 'quote' : 'card'),
   ];
+}
+
+/** t.co links of the text: the long post's own entity set when the text came from note_tweet. */
+function urlEntities(tweet: Rec): unknown[] {
+  const note = at(tweet, 'note_tweet', 'note_tweet_results', 'result');
+  if (str(at(note, 'text')) !== undefined) return list(at(note, 'entity_set', 'urls'));
+  return list(at(tweet, 'legacy', 'entities', 'urls'));
 }
 
 function tweetText(tweet: Rec): string {

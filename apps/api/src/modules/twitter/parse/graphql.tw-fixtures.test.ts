@@ -1,6 +1,6 @@
-import { expectTweet, parseFixture, summary, variantTable, videoAt } from './x-fixtures.test-helper';
+import { describeRecorded, expectTweet, parseFixture, summary, variantTable, videoAt } from './x-fixtures.test-helper';
 
-describe('GraphQL parser on twscrape TweetDetail fixtures', () => {
+describeRecorded('GraphQL parser on twscrape TweetDetail fixtures', () => {
   it('when the focal post has a portrait video, then variants are best first and the t.co tail is gone', () => {
     const tweet = expectTweet(parseFixture('tw-tweetdetail-video-portrait-1671508600538161153.json'));
     expect(tweet).toMatchObject({ username: 'TheFigen_', text: 'This is not science fiction.\nNightscape in Nanjing, China' });
@@ -114,6 +114,7 @@ describe('GraphQL parser on twscrape TweetDetail fixtures', () => {
       statusId: '1649191520250245121',
       username: 'XDevelopers',
       text: 'Today, we are deprecating our Premium v1.1 API, including Premium Search and Account Activity API.',
+      expandedText: 'Today, we are deprecating our Premium v1.1 API, including Premium Search and Account Activity API.',
       media: [],
       possiblySensitive: false,
       source: 'graphql',

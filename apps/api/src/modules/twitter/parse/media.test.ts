@@ -1,13 +1,13 @@
 import { parseTweetResult } from './graphql.parser';
 import { normaliseMedia, photoUrl } from './media';
 import { buildVariants, stripTag } from './variants';
-import { expectTweet, findTweetResult, loadFixture, summary, variantTable, videoAt } from './x-fixtures.test-helper';
+import { describeRecorded, expectTweet, findTweetResult, loadFixture, summary, variantTable, videoAt } from './x-fixtures.test-helper';
 
 function replyTweet(file: string, restId: string) {
   return expectTweet(parseTweetResult(findTweetResult(loadFixture(file), restId), restId));
 }
 
-describe('media found in replies and related posts of the fixtures', () => {
+describeRecorded('media found in replies and related posts of the fixtures', () => {
   it('when the media is an animated GIF, then its size comes from original_info and it has no duration', () => {
     const tweet = replyTweet('tw-tweetdetail-newschema-gif-1649191520250245121.json', '1649263296434806785');
     expect(tweet.username).toBe('ashevat');

@@ -31,3 +31,19 @@ export function stripMediaLinks(text: string, mediaLinks: readonly string[]): st
 export function cleanText(text: string, mediaLinks: readonly string[]): string {
   return decodeEntities(stripMediaLinks(text, mediaLinks));
 }
+
+/**
+ * `text` with every t.co link of the post's URL entities replaced by its `expanded_url` (X's own
+ * entities, so nothing is fetched). Links without an entity (e.g. the media link, already
+ * stripped from `text`) stay as they are.
+ */
+export function expandLinks(text: string, urlEntities: readonly unknown[]): string {
+  let result = text;
+  for (const entity of urlEntities) {
+    if (typeof entity !== 'object' || entity === null) continue;
+    const { url, expanded_url: expanded } = entity as { url?: unknown; expanded_url?: unknown };
+    if (typeof url !== 'string' || typeof expanded !== 'string' || url === '' || expanded === '') continue;
+    result = result.split(url).join(expanded);
+  }
+  return result;
+}

@@ -1,14 +1,25 @@
-// Test support only (not a test file): loads the recorded X responses of apps/x-sim/fixtures/x.
+// Test support only (not a test file): loads the recorded X responses from X_SIM_FIXTURES_DIR
+// (../shared/fixtures/x by default; they are not in the repo) and the synthetic ones we wrote.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordedFile } from '../../../../../x-sim/src/recorded-fixtures';
+export { describeRecorded } from '../../../../../x-sim/src/recorded.jest';
 import type { MediaItem, ParsedTweet, ParseOutcome, VideoMedia } from '../twitter.types';
 import { parseTweetDetailResponse, parseTweetResultResponse } from './graphql.parser';
 import { isRec } from './shape';
 
-const FIXTURE_DIR = join(__dirname, '../../../../../x-sim/fixtures/x');
+const SYNTHETIC_DIR = join(__dirname, '../../../../../x-sim/fixtures/synthetic');
 
+/** A recorded fixture by file name (call only inside describeRecorded). */
 export function loadFixture(file: string): unknown {
-  return JSON.parse(readFileSync(join(FIXTURE_DIR, file), 'utf8')) as unknown;
+  const found = recordedFile(file);
+  if (found === undefined) throw new Error(`recorded fixture ${file} not found under X_SIM_FIXTURES_DIR`);
+  return JSON.parse(readFileSync(found, 'utf8')) as unknown;
+}
+
+/** One of our synthetic fixtures (apps/x-sim/fixtures/synthetic), always present. */
+export function loadSynthetic(file: string): unknown {
+  return JSON.parse(readFileSync(join(SYNTHETIC_DIR, file), 'utf8')) as unknown;
 }
 
 export function fixtureStatusId(file: string): string {

@@ -59,6 +59,12 @@ export function createCircuitBreaker(config: BreakerConfig, clock: Clock = syste
       failures = [];
     },
 
+    /** A permitted call ended without telling anything about X (the caller went away). */
+    release(trial: boolean): void {
+      // The trial slot frees up, so the next caller can try; the state stays as it is.
+      if (trial) trialInFlight = false;
+    },
+
     failure(trial: boolean): void {
       const now = clock.now();
       if (trial) {

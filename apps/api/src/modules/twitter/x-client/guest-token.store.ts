@@ -16,6 +16,8 @@ import {
   systemClock,
   UpstreamFailure,
 } from './x-client.types';
+import { createSharedWork } from './shared-work';
+import { abortableSleep } from './x-http';
 
 export interface GuestTokenStoreConfig {
   keyPrefix: string;
@@ -28,7 +30,6 @@ export interface GuestTokenStoreConfig {
   pollIntervalMs?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Only the tail of a token goes to logs. */
 export const tokenTail = (token: string): string => `…${token.slice(-4)}`;
@@ -36,8 +37,8 @@ export const tokenTail = (token: string): string => `…${token.slice(-4)}`;
 export function createGuestTokenStore(deps: {
   redis: RedisCommands;
   logger: Logger;
-  /** Performs POST /1.1/guest/activate.json; throws UpstreamFailure. */
-  activate: () => Promise<string>;
+  /** Performs POST /1.1/guest/activate.json; throws UpstreamFailure, or the signal's reason once aborted. */
+  activate: (signal: AbortSignal) => Promise<string>;
   config: GuestTokenStoreConfig;
   clock?: Clock;
 }) {
@@ -51,7 +52,8 @@ export function createGuestTokenStore(deps: {
   const pollIntervalMs = config.pollIntervalMs ?? 25;
 
   let memory: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
+  // One activation per process at a time; it is cancelled when every waiting extraction has gone.
+  const activation = createSharedWork<string>();
 
   function remember(token: string): string {
     const ttlMs = Math.min(memoryTtlMs, config.ttlSeconds * 1000);
@@ -59,18 +61,18 @@ export function createGuestTokenStore(deps: {
     return token;
   }
 
-  async function activateLocally(): Promise<string> {
-    const token = await activate();
+  async function activateLocally(signal: AbortSignal): Promise<string> {
+    const token = await activate(signal);
     logger.info({ token: tokenTail(token) }, 'guest token activated (process-local, Redis unavailable)');
     return remember(token);
   }
 
-  async function activateUnderLock(lockValue: string): Promise<string> {
+  async function activateUnderLock(lockValue: string, signal: AbortSignal): Promise<string> {
     try {
       // Another process may have finished between our GET and our lock.
       const existing = await redis.get(key);
       if (existing) return remember(existing);
-      const token = await activate();
+      const token = await activate(signal);
       await redis.set(key, token, 'EX', config.ttlSeconds);
       logger.info({ token: tokenTail(token), ttlSeconds: config.ttlSeconds }, 'guest token activated');
       return remember(token);
@@ -81,17 +83,17 @@ export function createGuestTokenStore(deps: {
     }
   }
 
-  async function load(): Promise<string> {
+  async function load(signal: AbortSignal): Promise<string> {
     try {
-      return await loadShared();
+      return await loadShared(signal);
     } catch (err: unknown) {
-      if (err instanceof UpstreamFailure) throw err;
+      if (err instanceof UpstreamFailure || signal.aborted) throw err;
       logger.warn({ err }, 'Redis unavailable for guest tokens; activating a process-local token');
-      return activateLocally();
+      return activateLocally(signal);
     }
   }
 
-  async function loadShared(): Promise<string> {
+  async function loadShared(signal: AbortSignal): Promise<string> {
     let current = await redis.get(key);
     if (current) return remember(current);
 
@@ -99,8 +101,8 @@ export function createGuestTokenStore(deps: {
     const deadline = clock.now() + waitTimeoutMs;
     for (;;) {
       const locked = await redis.set(lockKey, lockValue, 'PX', lockTtlMs, 'NX');
-      if (locked === 'OK') return activateUnderLock(lockValue);
-      await sleep(pollIntervalMs);
+      if (locked === 'OK') return activateUnderLock(lockValue, signal);
+      await abortableSleep(pollIntervalMs, signal);
       current = await redis.get(key);
       if (current) return remember(current);
       if (clock.now() > deadline) {
@@ -110,13 +112,10 @@ export function createGuestTokenStore(deps: {
   }
 
   return {
-    /** The current shared guest token, activating one if there is none. */
-    async get(): Promise<string> {
+    /** The current shared guest token, activating one if there is none; `signal` stops waiting. */
+    async get(signal?: AbortSignal): Promise<string> {
       if (memory && memory.expiresAt > clock.now()) return memory.token;
-      pending ??= load().finally(() => {
-        pending = undefined;
-      });
-      return pending;
+      return activation.run('token', load, signal);
     },
 
     /** Stop using `token` (403/429/low remaining); later get() calls obtain a fresh one. */

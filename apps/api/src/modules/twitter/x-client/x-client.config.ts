@@ -1,5 +1,6 @@
 /**
- * The one place for X's web-client constants: bearer token, TweetResultByRestId queryId, the
+ * The one place for X's web-client constants: bearer token, the TweetResultByRestId and
+ * TweetDetail queryIds, the
  * GraphQL variables/features/fieldToggles and the browser-like headers. These are perishable
  * (X rotates them); docs/x-upstream.md explains each one. Values follow FxEmbed's set.
  */
@@ -74,6 +75,82 @@ export function tweetResultPath(statusId: string): string {
     fieldToggles: JSON.stringify(TWEET_RESULT_FIELD_TOGGLES),
   });
   return `/graphql/${TWEET_RESULT_QUERY_ID}/${TWEET_RESULT_OPERATION}?${qs.toString()}`;
+}
+
+/**
+ * TweetDetail: the fallback operation when TweetResultByRestId fails or has no media. cobalt
+ * sends it with a guest token (docs/x-upstream.md, "TweetDetail"); its queryId, variables, features and toggles are
+ * cobalt's. The answer is a conversation; the post is the entry `tweet-<id>`.
+ */
+export const TWEET_DETAIL_QUERY_ID = '4Siu98E55GquhG52zHdY5w';
+export const TWEET_DETAIL_OPERATION = 'TweetDetail';
+
+export function tweetDetailVariables(statusId: string): Record<string, unknown> {
+  return {
+    focalTweetId: statusId,
+    with_rux_injections: false,
+    rankingMode: 'Relevance',
+    includePromotedContent: true,
+    withCommunity: true,
+    withQuickPromoteEligibilityTweetFields: true,
+    withBirdwatchNotes: true,
+    withVoice: true,
+  };
+}
+
+export const TWEET_DETAIL_FEATURES: Readonly<Record<string, boolean>> = Object.freeze({
+  rweb_video_screen_enabled: false,
+  payments_enabled: false,
+  rweb_xchat_enabled: false,
+  profile_label_improvements_pcf_label_in_post_enabled: true,
+  rweb_tipjar_consumption_enabled: true,
+  verified_phone_label_enabled: false,
+  creator_subscriptions_tweet_preview_api_enabled: true,
+  responsive_web_graphql_timeline_navigation_enabled: true,
+  responsive_web_graphql_skip_user_profile_image_extensions_enabled: false,
+  premium_content_api_read_enabled: false,
+  communities_web_enable_tweet_community_results_fetch: true,
+  c9s_tweet_anatomy_moderator_badge_enabled: true,
+  responsive_web_grok_analyze_button_fetch_trends_enabled: false,
+  responsive_web_grok_analyze_post_followups_enabled: true,
+  responsive_web_jetfuel_frame: true,
+  responsive_web_grok_share_attachment_enabled: true,
+  articles_preview_enabled: true,
+  responsive_web_edit_tweet_api_enabled: true,
+  graphql_is_translatable_rweb_tweet_is_translatable_enabled: true,
+  view_counts_everywhere_api_enabled: true,
+  longform_notetweets_consumption_enabled: true,
+  responsive_web_twitter_article_tweet_consumption_enabled: true,
+  tweet_awards_web_tipping_enabled: false,
+  responsive_web_grok_show_grok_translated_post: false,
+  responsive_web_grok_analysis_button_from_backend: true,
+  creator_subscriptions_quote_tweet_preview_enabled: false,
+  freedom_of_speech_not_reach_fetch_enabled: true,
+  standardized_nudges_misinfo: true,
+  tweet_with_visibility_results_prefer_gql_limited_actions_policy_enabled: true,
+  longform_notetweets_rich_text_read_enabled: true,
+  longform_notetweets_inline_media_enabled: true,
+  responsive_web_grok_image_annotation_enabled: true,
+  responsive_web_grok_imagine_annotation_enabled: true,
+  responsive_web_grok_community_note_auto_translation_is_enabled: false,
+  responsive_web_enhance_cards_enabled: false,
+});
+
+export const TWEET_DETAIL_FIELD_TOGGLES: Readonly<Record<string, boolean>> = Object.freeze({
+  withArticleRichContentState: true,
+  withArticlePlainText: false,
+  withGrokAnalyze: false,
+  withDisallowedReplyControls: false,
+});
+
+/** Path + query of the TweetDetail GET (relative to the API base URL). */
+export function tweetDetailPath(statusId: string): string {
+  const qs = new URLSearchParams({
+    variables: JSON.stringify(tweetDetailVariables(statusId)),
+    features: JSON.stringify(TWEET_DETAIL_FEATURES),
+    fieldToggles: JSON.stringify(TWEET_DETAIL_FIELD_TOGGLES),
+  });
+  return `/graphql/${TWEET_DETAIL_QUERY_ID}/${TWEET_DETAIL_OPERATION}?${qs.toString()}`;
 }
 
 export const GUEST_ACTIVATE_PATH = '/1.1/guest/activate.json';

@@ -44,27 +44,57 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     await sim.stop();
   });
 
-  it('when GraphQL stays rate-limited after a token change, then the media comes from syndication', async () => {
+  it('when TweetResultByRestId stays rate-limited after a token change, then TweetDetail answers with the media', async () => {
     const c = client();
     sim.faults.rateLimit(2, 'graphql');
     const outcome = await c.fetchTweet(IDS.video);
-    expect(outcome.ok && outcome.tweet.source).toBe('syndication');
-    expect(outcome.ok && outcome.tweet.media.length).toBeGreaterThan(0);
-    expect(sim.stats()).toMatchObject({ graphqlCalls: 2, syndicationCalls: 1, activations: 2 });
+    expect(outcome.ok && outcome.tweet.source).toBe('graphql');
+    expect(outcome.ok && outcome.tweet.media.length).toBe(1);
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 3, syndicationCalls: 0, activations: 3 });
   });
 
-  it('when GraphQL parses but has no media, then syndication is asked and GraphQL\'s answer is kept', async () => {
+  it('when both GraphQL operations stay rate-limited, then the media comes from syndication', async () => {
+    const c = client();
+    sim.faults.rateLimit(4, 'graphql');
+    const outcome = await c.fetchTweet(IDS.video);
+    expect(outcome.ok && outcome.tweet.source).toBe('syndication');
+    expect(outcome.ok && outcome.tweet.media.length).toBeGreaterThan(0);
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 4, syndicationCalls: 1 });
+  });
+
+  it('when TweetResultByRestId has no such post but TweetDetail has it, then TweetDetail answers', async () => {
+    const c = client();
+    const outcome = await c.fetchTweet('992013');
+    expect(outcome).toMatchObject({ ok: true, tweet: { source: 'graphql', username: 'sim_detail' } });
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 2, syndicationCalls: 0 });
+  });
+
+  it('when GraphQL parses but has no media, then TweetDetail and syndication are asked and GraphQL\'s answer is kept', async () => {
     const c = client();
     const outcome = await c.fetchTweet(IDS.textOnly);
     expect(outcome.ok && outcome.tweet.source).toBe('graphql');
-    expect(sim.stats()).toMatchObject({ graphqlCalls: 1, syndicationCalls: 1 });
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 2, syndicationCalls: 1 });
   });
 
-  it('when GraphQL gives a content answer (protected, not found), then neither retries nor fallback happen', async () => {
+  it('when GraphQL says protected, then neither retries nor fallbacks happen', async () => {
     const c = client();
     expect(await c.fetchTweet(IDS.protected)).toMatchObject({ ok: false, reason: 'protected_account' });
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 1, syndicationCalls: 0 });
+  });
+
+  it('when no source has the post, then it is post_not_found from GraphQL after both fallbacks', async () => {
+    const c = client();
     expect(await c.fetchTweet(IDS.unknown)).toMatchObject({ ok: false, reason: 'post_not_found' });
-    expect(sim.stats()).toMatchObject({ graphqlCalls: 2, syndicationCalls: 0 });
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 2, syndicationCalls: 1 });
+  });
+
+  it('when GraphQL is rate-limited and syndication has no copy, then 503 with Retry-After, never post_not_found', async () => {
+    const c = client();
+    sim.faults.rateLimit(4, 'graphql');
+    const err = await rejection(c.fetchTweet(IDS.unknown));
+    expect(err.code).toBe('upstream_unavailable');
+    expect(err.retryAfter).toBeGreaterThan(0);
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 4, syndicationCalls: 1 });
   });
 
   it('when GraphQL answers 5xx once, then a backed-off retry succeeds', async () => {
@@ -83,9 +113,9 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     const started = Date.now();
     const err = await rejection(c.fetchTweet(IDS.video));
     const elapsed = Date.now() - started;
-    // 2 GraphQL + 2 syndication attempts of 300 ms each, plus two short backoffs.
-    expect(elapsed).toBeGreaterThanOrEqual(1_100);
-    expect(elapsed).toBeLessThan(2_500);
+    // 2 TweetResultByRestId + 2 TweetDetail + 2 syndication attempts of 300 ms, plus three backoffs.
+    expect(elapsed).toBeGreaterThanOrEqual(1_700);
+    expect(elapsed).toBeLessThan(3_500);
     expect(err.code).toBe('upstream_unavailable');
     expect(err.status).toBe(503);
     expect(err.retryAfter).toBeGreaterThan(0);
@@ -94,7 +124,7 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
   it('when rate-limited everywhere, then 503 carries Retry-After from x-rate-limit-reset', async () => {
     const c = client();
     await c.fetchTweet(IDS.video);
-    sim.faults.rateLimit(2, 'graphql');
+    sim.faults.rateLimit(4, 'graphql');
     sim.faults.rateLimit(1, 'syndication');
     const err = await rejection(c.fetchTweet(IDS.video));
     expect(err.code).toBe('upstream_unavailable');
@@ -106,20 +136,20 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
   it('when GraphQL and syndication return HTML, then the outcome is upstream_bad_response and the body is logged', async () => {
     const c = client();
     await c.fetchTweet(IDS.video);
-    sim.faults.html(1, 'graphql');
+    sim.faults.html(2, 'graphql');
     sim.faults.html(1, 'syndication');
     const outcome = await c.fetchTweet(IDS.video, { requestId: 'req-garbage-1' });
     expect(outcome).toMatchObject({ ok: false, reason: 'upstream_bad_response' });
     const logged = logger.at('warn').filter((e) => e.msg?.includes('unreadable body'));
-    expect(logged).toHaveLength(2);
+    expect(logged).toHaveLength(3);
     expect(logged[0]?.obj).toMatchObject({ requestId: 'req-garbage-1', status: 200, upstream: 'graphql' });
     expect(String(logged[0]?.obj.body)).toMatch(/^<!DOCTYPE html>/);
   });
 
-  it('when the GraphQL body is truncated, then it is logged (at most 2 KB) and syndication still serves the media', async () => {
+  it('when the GraphQL bodies are truncated, then they are logged (at most 2 KB) and syndication still serves the media', async () => {
     const c = client();
     await c.fetchTweet(IDS.video);
-    sim.faults.truncate(1, 'graphql');
+    sim.faults.truncate(2, 'graphql');
     const outcome = await c.fetchTweet(IDS.video, { requestId: 'req-trunc' });
     expect(outcome.ok && outcome.tweet.source).toBe('syndication');
     const [logged] = logger.at('warn').filter((e) => e.msg?.includes('unreadable body'));

@@ -60,11 +60,11 @@ export function newRedis(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 }
 
-/** Ids present in the simulator fixtures. */
+/** Ids of the simulator's synthetic fixtures (present without the recorded set). */
 export const IDS = {
-  video: '1841206275088290279',
-  photos: '1848831595014459513',
-  textOnly: '20',
+  video: '992010',
+  photos: '992011',
+  textOnly: '992021',
   protected: '992001',
   unknown: '123456789',
 } as const;

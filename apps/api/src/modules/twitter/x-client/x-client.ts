@@ -1,8 +1,10 @@
 /**
- * Our client for X's web GraphQL API (guest), with the syndication endpoint as fallback.
+ * Our client for X's web GraphQL API (guest), with TweetDetail and the syndication endpoint as
+ * fallbacks (see resolve()):
  *   GraphQL TweetResultByRestId (shared guest token; 403/429 → retire + retry once)
- *   → if still failing, or parsed OK without media → syndication tweet-result
- *   → prefer GraphQL's answer unless syndication has media.
+ *   → if failing, not found or without media → GraphQL TweetDetail (same token)
+ *   → if still no media → syndication tweet-result
+ *   → GraphQL's answer unless syndication has media; 503 when no source could answer.
  * A circuit breaker stops calls while X keeps failing. Only the two configured base URLs are
  * ever contacted.
  */
@@ -83,54 +85,83 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
       }),
   });
 
-  async function resolve(statusId: string, requestId: string | undefined): Promise<ParseOutcome> {
-    const gql = await upstream.graphql(statusId, requestId);
-    if (gql.kind === 'outcome') {
-      if (hasMedia(gql.outcome)) return gql.outcome;
-      if (!gql.outcome.ok && CONTENT_REASONS.has(gql.outcome.reason)) return gql.outcome;
-    }
-    const synd = await upstream.syndication(statusId, requestId);
+  /**
+   * TweetResultByRestId → TweetDetail (when the first failed, found nothing or had no media) →
+   * syndication (when neither had media). Content verdicts (not found, protected, no video …)
+   * come only from a GraphQL answer or a syndication tombstone: a degraded path ("rate-limited",
+   * "no copy") is never turned into one, it ends in 503 instead.
+   */
+  async function resolve(statusId: string, requestId: string | undefined, signal: AbortSignal): Promise<ParseOutcome> {
+    const rest = await upstream.graphql(statusId, requestId, signal, 'TweetResultByRestId');
+    const fromRest = finalOutcome(rest);
+    if (fromRest) return fromRest;
+    const detail = await upstream.graphql(statusId, requestId, signal, 'TweetDetail');
+    const fromDetail = finalOutcome(detail);
+    if (fromDetail) return fromDetail;
+    const synd = await upstream.syndication(statusId, requestId, signal);
     if (synd.kind === 'outcome' && hasMedia(synd.outcome)) return synd.outcome;
     logger.info(
-      { requestId, statusId, graphql: describe(gql), syndication: describe(synd) },
-      'syndication fallback had nothing better',
+      { requestId, statusId, graphql: describe(rest), tweetDetail: describe(detail), syndication: describe(synd) },
+      'fallbacks had nothing better',
     );
-    // Neither had media: a readable answer beats a failure, GraphQL's beats syndication's.
-    const readable = [gql, synd].flatMap((a) => (a.kind === 'outcome' ? [a.outcome] : []));
-    const best = readable.find((o) => o.ok) ?? readable.find((o) => !o.ok && o.reason !== 'upstream_bad_response');
-    if (best) return best;
-    if (readable.length > 0 || gql.kind === 'bad_response' || synd.kind === 'bad_response') {
+    const graphqlAnswers = [rest, detail].flatMap((a) => (a.kind === 'outcome' ? [a.outcome] : []));
+    // A readable post beats "not found" (TweetResultByRestId may miss what TweetDetail has).
+    const answer =
+      graphqlAnswers.find((o) => o.ok) ??
+      graphqlAnswers.find((o) => !o.ok && o.reason !== 'upstream_bad_response') ??
+      (synd.kind === 'outcome' && !synd.outcome.ok && CONTENT_REASONS.has(synd.outcome.reason) ? synd.outcome : undefined);
+    if (answer) return answer;
+    const attempts = [rest, detail, synd];
+    if (attempts.some((a) => a.kind === 'bad_response' || (a.kind === 'outcome' && !a.outcome.ok && a.outcome.reason === 'upstream_bad_response'))) {
       return { ok: false, reason: 'upstream_bad_response', detail: 'X answered with an unusable body' };
     }
-    const retryAfter = [gql, synd].map((a) => (a.kind === 'unavailable' ? a.retryAfter : undefined)).find((r) => r !== undefined);
-    throw new UpstreamFailure('unavailable', `graphql: ${describe(gql)}; syndication: ${describe(synd)}`, retryAfter);
+    const retryAfter = attempts.map((a) => (a.kind === 'unavailable' ? a.retryAfter : undefined)).find((r) => r !== undefined);
+    throw new UpstreamFailure(
+      'unavailable',
+      `graphql: ${describe(rest)}; tweetDetail: ${describe(detail)}; syndication: ${describe(synd)}`,
+      retryAfter,
+    );
   }
 
   return {
-    async fetchTweet(statusId: string, opts: { requestId?: string } = {}): Promise<ParseOutcome> {
+    /**
+     * `signal` is the caller's (client gone, or no coalesced caller left): aborting it stops every
+     * X call of this extraction. The deadline aborts the same way and answers 503 at once.
+     */
+    async fetchTweet(statusId: string, opts: { requestId?: string; signal?: AbortSignal } = {}): Promise<ParseOutcome> {
       const { requestId } = opts;
       if (!STATUS_ID.test(statusId)) return { ok: false, reason: 'post_not_found', detail: 'invalid status id' };
+      opts.signal?.throwIfAborted();
 
       const permit = breaker.acquire();
       if (!permit.allowed) {
         const retryAfter = Math.max(1, Math.ceil(permit.retryAfterMs / 1000));
         throw new AppError('upstream_unavailable', undefined, { retryAfter, details: { circuit: 'open' } });
       }
+      const deadlineMs = config.deadlineMs ?? 12_000;
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new UpstreamFailure('unavailable', `no answer within ${deadlineMs} ms`)), deadlineMs);
+      const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
       try {
-        const outcome = await withDeadline(resolve(statusId, requestId), config.deadlineMs ?? 12_000);
+        const outcome = await untilAborted(resolve(statusId, requestId, signal), signal);
         if (!outcome.ok && outcome.reason === 'upstream_bad_response') breaker.failure(permit.trial);
         else breaker.success(permit.trial);
         return outcome;
       } catch (err: unknown) {
-        breaker.failure(permit.trial);
         if (err instanceof UpstreamFailure) {
+          breaker.failure(permit.trial);
           logger.warn({ requestId, statusId, cause: err.message }, 'X unavailable after retries and fallback');
           throw new AppError('upstream_unavailable', undefined, {
             retryAfter: err.retryAfterSeconds ?? defaultRetryAfter,
             cause: err,
           });
         }
+        // The caller went away: says nothing about X. A half-open trial must still be answered.
+        if (opts.signal?.aborted === true) breaker.release(permit.trial);
+        else breaker.failure(permit.trial);
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
     },
 
@@ -144,14 +175,25 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
   };
 }
 
-/** Rejects with an UpstreamFailure after `ms`; a late result or error of `work` is dropped. */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UpstreamFailure('unavailable', `no answer within ${ms} ms`, undefined)), ms);
+/** `work`, or the signal's reason as soon as it aborts (work still running sees the same signal and stops). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined); // once aborted, a late rejection of `work` is nobody's to handle
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-  work.catch(() => undefined); // the race below reports the outcome; a late rejection must not go unhandled
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** An answer no fallback can improve: media, or protected / suspended / age-restricted. */
+function finalOutcome(a: Attempt): ParseOutcome | undefined {
+  if (a.kind !== 'outcome') return undefined;
+  const o = a.outcome;
+  return hasMedia(o) || (!o.ok && CONTENT_REASONS.has(o.reason) && o.reason !== 'post_not_found') ? o : undefined;
 }
 
 function describe(a: Attempt): string {

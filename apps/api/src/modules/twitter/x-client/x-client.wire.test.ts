@@ -18,12 +18,12 @@ interface Seen {
   headers: IncomingHttpHeaders;
 }
 
-const TEXT_ONLY_GRAPHQL = readFileSync(join(__dirname, '../../../../../x-sim/fixtures/x/fx-trbri-textonly-20.json'), 'utf8');
+const TEXT_ONLY_GRAPHQL = readFileSync(join(__dirname, '../../../../../x-sim/fixtures/synthetic/text-only-992021.json'), 'utf8');
 const SYNDICATION_WITH_PHOTO = JSON.stringify({
   __typename: 'Tweet',
-  id_str: '20',
+  id_str: '992021',
   text: 'just setting up my twttr',
-  user: { screen_name: 'jack' },
+  user: { screen_name: 'sim_text' },
   mediaDetails: [
     {
       type: 'photo',
@@ -97,14 +97,14 @@ describe('X client on the wire', () => {
   it('when calling X, then it sends the web bearer, guest token, matching ct0/csrf and browser headers', async () => {
     const api = await fakeX();
     const synd = await fakeX();
-    await client(api.url, synd.url).fetchTweet('20');
+    await client(api.url, synd.url).fetchTweet('992021');
 
     const [activate, graphql] = api.seen;
     expect(activate?.method).toBe('POST');
     expect(activate?.headers.authorization).toBe(`Bearer ${WEB_BEARER_TOKEN}`);
     expect(graphql?.url).toContain(`/graphql/${TWEET_RESULT_QUERY_ID}/TweetResultByRestId?`);
     const q = new URL(graphql?.url ?? '', api.url).searchParams;
-    expect(JSON.parse(q.get('variables') ?? '{}')).toMatchObject({ tweetId: '20' });
+    expect(JSON.parse(q.get('variables') ?? '{}')).toMatchObject({ tweetId: '992021' });
     expect(JSON.parse(q.get('features') ?? '{}')).toHaveProperty('responsive_web_graphql_timeline_navigation_enabled', true);
     expect(JSON.parse(q.get('fieldToggles') ?? '{}')).toHaveProperty('withArticleRichContentState');
     const h = graphql?.headers ?? {};
@@ -116,7 +116,21 @@ describe('X client on the wire', () => {
     expect(h.cookie).toContain('guest_id=v1%3A1234567890123456789');
 
     const s = new URL(synd.seen[0]?.url ?? '', synd.url).searchParams;
-    expect(Object.fromEntries(s)).toEqual({ id: '20', token: syndicationToken('20'), lang: 'en' });
+    expect(Object.fromEntries(s)).toEqual({ id: '992021', token: syndicationToken('992021'), lang: 'en' });
+  });
+
+  it('when TweetResultByRestId has no media, then TweetDetail is asked with the same guest token and cobalt\'s variables', async () => {
+    const api = await fakeX();
+    const synd = await fakeX();
+    await client(api.url, synd.url).fetchTweet('992021');
+    const detail = api.seen.find((seen) => seen.url.includes('/TweetDetail?'));
+    // queryId as cobalt sends it with a guest token (docs/x-upstream.md, "TweetDetail")
+    expect(detail?.url).toContain('/graphql/4Siu98E55GquhG52zHdY5w/TweetDetail?');
+    const q = new URL(detail?.url ?? '', api.url).searchParams;
+    expect(JSON.parse(q.get('variables') ?? '{}')).toMatchObject({ focalTweetId: '992021', with_rux_injections: false, rankingMode: 'Relevance' });
+    expect(JSON.parse(q.get('features') ?? '{}')).toHaveProperty('longform_notetweets_inline_media_enabled', true);
+    expect(detail?.headers['x-guest-token']).toBe('1234567890123456789');
+    expect(api.seen.filter((seen) => seen.url.startsWith('/1.1/guest/activate.json'))).toHaveLength(1);
   });
 
   it('computes the syndication token like the embed widget', () => {
@@ -127,7 +141,7 @@ describe('X client on the wire', () => {
 
   it('when GraphQL has no media but syndication does, then the syndication result wins', async () => {
     const api = await fakeX();
-    const outcome = await client(api.url).fetchTweet('20');
+    const outcome = await client(api.url).fetchTweet('992021');
     expect(outcome.ok && outcome.tweet.source).toBe('syndication');
     expect(outcome.ok && outcome.tweet.media).toHaveLength(1);
   });
@@ -136,7 +150,7 @@ describe('X client on the wire', () => {
     const trap = await listen((_s, res) => res.end('{}'));
     closers.push(trap.close);
     const api = await fakeX({ redirectGraphqlTo: trap.url });
-    await client(api.url).fetchTweet('20');
+    await client(api.url).fetchTweet('992021');
     expect(trap.seen).toHaveLength(0);
   });
 

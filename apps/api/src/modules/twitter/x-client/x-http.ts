@@ -27,6 +27,11 @@ export interface XRequest {
   /** For logs: 'activate' | 'graphql' | 'syndication'. */
   label: string;
   requestId?: string;
+  /**
+   * The extraction's signal (deadline, client gone, no caller left). Once aborted no attempt or
+   * retry starts, the socket of the running attempt is closed, and send() rejects with its reason.
+   */
+  signal?: AbortSignal;
 }
 
 export type XHttpResult =
@@ -45,7 +50,24 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
   return Array.isArray(v) ? v[0] : v;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 function errorCode(err: unknown): string {
   if (typeof err === 'object' && err !== null) {
@@ -68,12 +90,15 @@ export function createXHttp(deps: { config: XHttpConfig; logger: Logger }) {
   });
 
   async function attempt(url: URL, req: XRequest): Promise<XHttpResult> {
+    req.signal?.throwIfAborted();
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, config.bodyTimeoutMs);
+    const onOuterAbort = (): void => controller.abort();
+    req.signal?.addEventListener('abort', onOuterAbort, { once: true });
     let status = 0;
     let headers: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
@@ -99,6 +124,8 @@ export function createXHttp(deps: { config: XHttpConfig; logger: Logger }) {
       }
       return { kind: 'response', status, headers, text: Buffer.concat(chunks).toString('utf8'), truncated: false };
     } catch (err: unknown) {
+      // Cancelled from outside: not an X failure, and nothing more may be sent.
+      if (req.signal?.aborted) throw req.signal.reason as Error;
       const code = errorCode(err);
       if (timedOut || code.includes('TIMEOUT')) {
         return { kind: 'error', error: 'timeout', message: `${req.label} timed out (${code})` };
@@ -110,6 +137,7 @@ export function createXHttp(deps: { config: XHttpConfig; logger: Logger }) {
       return { kind: 'error', error: 'connection', message: `${req.label} connection failed (${code})` };
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onOuterAbort);
     }
   }
 
@@ -137,7 +165,7 @@ export function createXHttp(deps: { config: XHttpConfig; logger: Logger }) {
           },
           'X request failed, retrying',
         );
-        await sleep(delay);
+        await abortableSleep(delay, req.signal);
         result = await attempt(url, req);
       }
       return result;

@@ -1,10 +1,11 @@
 /**
- * The three X calls (guest activation, GraphQL TweetResultByRestId, syndication tweet-result),
- * each turned into an Attempt: a parsed outcome, "unavailable" (rate limit, 5xx, timeout) or
- * "bad_response" (a body we cannot read; logged with its first 2 KB as a future fixture).
+ * The X calls (guest activation, GraphQL TweetResultByRestId and TweetDetail, syndication
+ * tweet-result), each turned into an Attempt: a parsed outcome, "unavailable" (rate limit, 5xx,
+ * timeout, or syndication having no copy) or "bad_response" (a body we cannot read; logged with
+ * its first 2 KB as a future fixture). Every call takes the extraction's AbortSignal.
  */
-import { parseTweetResultResponse } from '../parse/graphql.parser';
-import { parseSyndicationResponse } from '../parse/syndication.parser';
+import { parseTweetDetailResponse, parseTweetResultResponse } from '../parse/graphql.parser';
+import { EMPTY_SYNDICATION_BODY, parseSyndicationResponse } from '../parse/syndication.parser';
 import type { ParseOutcome } from '../twitter.types';
 import type { GuestTokenStore } from './guest-token.store';
 import {
@@ -13,6 +14,7 @@ import {
   guestGraphqlHeaders,
   syndicationHeaders,
   syndicationPath,
+  tweetDetailPath,
   tweetResultPath,
 } from './x-client.config';
 import { type Clock, type Logger, UpstreamFailure } from './x-client.types';
@@ -24,6 +26,13 @@ export type Attempt =
   | { kind: 'bad_response'; why: string };
 
 type Response = Extract<XHttpResult, { kind: 'response' }>;
+
+/** The two GraphQL operations we send, each with its path and body parser. */
+export type GraphqlOperation = 'TweetResultByRestId' | 'TweetDetail';
+const OPERATIONS: Readonly<Record<GraphqlOperation, { path: (id: string) => string; parse: (body: unknown, id: string) => ParseOutcome }>> = {
+  TweetResultByRestId: { path: tweetResultPath, parse: parseTweetResultResponse },
+  TweetDetail: { path: tweetDetailPath, parse: parseTweetDetailResponse },
+};
 
 const BODY_SAMPLE_BYTES = 2048;
 
@@ -46,7 +55,7 @@ export function createXUpstream(deps: {
   logger: Logger;
   clock: Clock;
   config: { apiBaseUrl: string; syndicationBaseUrl: string; minRateLimitRemaining: number; http: XHttpConfig };
-  tokens: (activate: () => Promise<string>) => GuestTokenStore;
+  tokens: (activate: (signal: AbortSignal) => Promise<string>) => GuestTokenStore;
 }) {
   const { logger, clock, config } = deps;
   const http = createXHttp({ config: config.http, logger });
@@ -74,7 +83,7 @@ export function createXUpstream(deps: {
     return { kind: 'bad_response', why: `${label} unreadable body (status ${res.status})` };
   }
 
-  async function activate(): Promise<string> {
+  async function activate(signal: AbortSignal): Promise<string> {
     const res = await http.send({
       baseUrl: config.apiBaseUrl,
       path: GUEST_ACTIVATE_PATH,
@@ -82,6 +91,7 @@ export function createXUpstream(deps: {
       headers: browserHeaders(),
       body: '',
       label: 'activate',
+      signal,
     });
     if (res.kind === 'error') throw new UpstreamFailure('unavailable', `guest activation: ${res.message}`);
     const body = res.status === 200 && !res.truncated ? parseJson(res.text) : undefined;
@@ -93,15 +103,21 @@ export function createXUpstream(deps: {
 
   const tokens = deps.tokens(activate);
 
-  async function graphqlOnce(statusId: string, requestId: string | undefined): Promise<Attempt | { retire: true; retryAfter?: number }> {
-    const token = await tokens.get();
+  async function graphqlOnce(
+    operation: GraphqlOperation,
+    statusId: string,
+    requestId: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt | { retire: true; retryAfter?: number }> {
+    const token = await tokens.get(signal);
     const res = await http.send({
       baseUrl: config.apiBaseUrl,
-      path: tweetResultPath(statusId),
+      path: OPERATIONS[operation].path(statusId),
       method: 'GET',
       headers: guestGraphqlHeaders(token),
-      label: 'graphql',
+      label: operation === 'TweetDetail' ? 'graphql TweetDetail' : 'graphql',
       requestId,
+      signal,
     });
     if (res.kind === 'error') return { kind: 'unavailable', why: `graphql ${res.message}` };
     if (res.status === 403 || res.status === 429) {
@@ -123,28 +139,34 @@ export function createXUpstream(deps: {
       return { kind: 'unavailable', why: 'graphql features outdated (336)' };
     }
     if (res.status !== 200) return { kind: 'unavailable', why: `graphql status ${res.status}` };
-    const outcome = parseTweetResultResponse(body, statusId);
+    const outcome = OPERATIONS[operation].parse(body, statusId);
     if (!outcome.ok && outcome.reason === 'upstream_bad_response') return badBody('graphql', res, requestId, statusId);
     return { kind: 'outcome', outcome };
   }
 
   return {
-    async graphql(statusId: string, requestId: string | undefined): Promise<Attempt> {
+    async graphql(
+      statusId: string,
+      requestId: string | undefined,
+      signal?: AbortSignal,
+      operation: GraphqlOperation = 'TweetResultByRestId',
+    ): Promise<Attempt> {
       let retryAfter: number | undefined;
       try {
         for (let round = 0; round < 2; round++) {
-          const r = await graphqlOnce(statusId, requestId);
+          const r = await graphqlOnce(operation, statusId, requestId, signal);
           if (!('retire' in r)) return r;
           retryAfter = r.retryAfter ?? retryAfter;
         }
       } catch (err: unknown) {
+        if (signal?.aborted) throw err;
         if (err instanceof UpstreamFailure) return { kind: 'unavailable', why: err.message, retryAfter: err.retryAfterSeconds };
         throw err;
       }
-      return { kind: 'unavailable', why: 'graphql rate-limited with two guest tokens', retryAfter };
+      return { kind: 'unavailable', why: `${operation} rate-limited with two guest tokens`, retryAfter };
     },
 
-    async syndication(statusId: string, requestId: string | undefined): Promise<Attempt> {
+    async syndication(statusId: string, requestId: string | undefined, signal?: AbortSignal): Promise<Attempt> {
       const res = await http.send({
         baseUrl: config.syndicationBaseUrl,
         path: syndicationPath(statusId),
@@ -152,17 +174,26 @@ export function createXUpstream(deps: {
         headers: syndicationHeaders(),
         label: 'syndication',
         requestId,
+        signal,
       });
       if (res.kind === 'error') return { kind: 'unavailable', why: `syndication ${res.message}` };
       if (res.status === 429) return { kind: 'unavailable', why: 'syndication rate-limited', retryAfter: retryAfterOf(res) };
       if (res.status >= 500) return { kind: 'unavailable', why: `syndication status ${res.status}` };
       const body = res.truncated ? undefined : parseJson(res.text);
       if (res.status === 404) {
-        return { kind: 'outcome', outcome: body === undefined ? { ok: false, reason: 'post_not_found' } : parseSyndicationResponse(body, statusId) };
+        // The embed endpoint lacks many posts (NSFW, some videos): "no copy here" is no verdict.
+        const outcome = body === undefined ? undefined : parseSyndicationResponse(body, statusId);
+        if (outcome === undefined || (!outcome.ok && outcome.reason === 'post_not_found' && outcome.detail === EMPTY_SYNDICATION_BODY)) {
+          return { kind: 'unavailable', why: 'syndication has no copy (404)' };
+        }
+        return { kind: 'outcome', outcome };
       }
       if (res.status !== 200) return { kind: 'unavailable', why: `syndication status ${res.status}` };
       if (body === undefined) return badBody('syndication', res, requestId, statusId);
       const outcome = parseSyndicationResponse(body, statusId);
+      if (!outcome.ok && outcome.reason === 'post_not_found' && outcome.detail === EMPTY_SYNDICATION_BODY) {
+        return { kind: 'unavailable', why: 'syndication has no copy (empty body)' };
+      }
       if (!outcome.ok && outcome.reason === 'upstream_bad_response') return badBody('syndication', res, requestId, statusId);
       return { kind: 'outcome', outcome };
     },

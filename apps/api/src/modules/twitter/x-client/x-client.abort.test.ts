@@ -1,0 +1,117 @@
+/**
+ * One AbortSignal through the whole extraction: the deadline and a caller that goes away stop
+ * every X call (retries, fallbacks, token activation), checked on the simulator's counters.
+ */
+import type { Redis } from 'ioredis';
+import { createXSim, type XSim } from '../../../../../x-sim/src/index';
+import { createExtractionService } from '../extraction.service';
+import { createXClient, type XClient, type XClientConfig } from './x-client';
+import { captureLogger, clientConfig, dropKeys, IDS, newRedis, uniquePrefix } from './x-client.test-helpers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached');
+    await sleep(10);
+  }
+}
+
+describe('one AbortSignal through the extraction (against the X simulator)', () => {
+  let sim: XSim;
+  let url: string;
+  let redis: Redis;
+  const suitePrefix = uniquePrefix('x-client-abort');
+  const clients: XClient[] = [];
+  let count = 0;
+
+  function client(overrides: Partial<XClientConfig>): XClient {
+    const c = createXClient({ redis, logger: captureLogger(), config: clientConfig(url, `${suitePrefix}${count++}:`, overrides) });
+    clients.push(c);
+    return c;
+  }
+
+  beforeAll(async () => {
+    sim = createXSim({ tokenBudget: 1_000 });
+    ({ url } = await sim.start());
+    redis = newRedis();
+  });
+  beforeEach(() => sim.reset());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await dropKeys(redis, suitePrefix);
+    redis.disconnect();
+    await sim.stop();
+  });
+
+  it('when the deadline passes while X hangs, then 503 comes at once and no X call goes out after it', async () => {
+    // Per-attempt timeout 600 ms with 2 retries: without cancellation, retries and both fallbacks
+    // would keep calling X for seconds after the 503.
+    const c = client({ deadlineMs: 300, bodyTimeoutMs: 600, maxRetries: 2, retryBaseDelayMs: 20 });
+    await c.fetchTweet(IDS.video); // a guest token, so the hang hits GraphQL itself
+    sim.reset();
+    sim.faults.hang(50, 'all');
+    const started = Date.now();
+    await expect(c.fetchTweet(IDS.photos)).rejects.toMatchObject({ code: 'upstream_unavailable', status: 503 });
+    expect(Date.now() - started).toBeLessThan(600);
+    const atAnswer = sim.stats();
+    await until(() => sim.stats().hanging === 0);
+    await sleep(1_500);
+    const later = sim.stats();
+    expect({ graphql: later.graphqlCalls, syndication: later.syndicationCalls, activations: later.activations }).toEqual({
+      graphql: atAnswer.graphqlCalls,
+      syndication: atAnswer.syndicationCalls,
+      activations: atAnswer.activations,
+    });
+    // the one hung GraphQL call was closed by us at the deadline, not left to time out
+    expect(later).toMatchObject({ graphqlCalls: 1, syndicationCalls: 0, hangsClosedByClient: 1 });
+  });
+
+  it('when the deadline passes during guest-token activation, then the activation is cancelled too', async () => {
+    const c = client({ deadlineMs: 300, bodyTimeoutMs: 600, maxRetries: 2, retryBaseDelayMs: 20 });
+    sim.faults.hang(50, 'activate');
+    await expect(c.fetchTweet(IDS.video)).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    await until(() => sim.stats().hanging === 0);
+    await sleep(1_000);
+    expect(sim.stats()).toMatchObject({ activations: 1, graphqlCalls: 0, syndicationCalls: 0, hangsClosedByClient: 1 });
+  });
+
+  it('when the only caller aborts, then the upstream call is aborted', async () => {
+    const c = client({ bodyTimeoutMs: 5_000, maxRetries: 2 });
+    await c.fetchTweet(IDS.video);
+    sim.reset();
+    sim.faults.hang(50, 'graphql');
+    const caller = new AbortController();
+    const pending = c.fetchTweet(IDS.photos, { signal: caller.signal });
+    await until(() => sim.stats().hanging === 1);
+    caller.abort(new Error('client gone'));
+    await expect(pending).rejects.toThrow('client gone');
+    await until(() => sim.stats().hangsClosedByClient === 1);
+    await sleep(300);
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 1, syndicationCalls: 0, hanging: 0 });
+    expect(c.circuitState()).toBe('closed');
+  });
+
+  it('when one of two coalesced callers leaves, then the shared call goes on; when the last leaves, it stops', async () => {
+    const prefix = `${suitePrefix}svc${count++}:`;
+    const xClient = client({ bodyTimeoutMs: 5_000, maxRetries: 0 });
+    const svc = createExtractionService({ xClient, redis, logger: captureLogger(), keyPrefix: prefix });
+    sim.faults.hang(1, 'graphql');
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = svc.extract(IDS.video, { signal: first.signal });
+    const b = svc.extract(IDS.video, { signal: second.signal });
+    await until(() => sim.stats().hanging === 1);
+    first.abort(new Error('first gone'));
+    await expect(a).rejects.toThrow('first gone');
+    await sleep(200);
+    expect(sim.stats()).toMatchObject({ hanging: 1, hangsClosedByClient: 0 });
+    second.abort(new Error('second gone'));
+    await expect(b).rejects.toThrow('second gone');
+    await until(() => sim.stats().hangsClosedByClient === 1);
+    expect(sim.stats()).toMatchObject({ graphqlCalls: 1, syndicationCalls: 0, hanging: 0 });
+  });
+});

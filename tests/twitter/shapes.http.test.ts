@@ -1,0 +1,112 @@
+import request from 'supertest';
+import { describeRecorded } from '../../apps/x-sim/src/recorded.jest';
+import { bearer, startHarness, type Harness } from '../support/harness';
+
+/** New post shapes through the full HTTP path (API → X client → simulator over real HTTP). */
+let h: Harness;
+let key: string;
+beforeAll(async () => {
+  h = await startHarness({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+  ({ key } = await h.createKey());
+});
+afterEach(() => {
+  h.sim.faults.clear();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const post = (url: string) => request(h.app).post('/api/v1/twitter').set(bearer(key)).send({ url });
+
+describe('TweetDetail fallback', () => {
+  it('when TweetResultByRestId has no such post but TweetDetail has it, then the video answers from GraphQL', async () => {
+    const before = h.sim.stats().graphqlCallsByTweetId['992013'] ?? 0;
+    const res = await post('https://x.com/sim_detail/status/992013');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ source: 'graphql', username: 'sim_detail', statusId: '992013' });
+    expect((h.sim.stats().graphqlCallsByTweetId['992013'] ?? 0) - before).toBe(2);
+  });
+});
+
+describe('typed outcomes for broadcasts and Spaces', () => {
+  it('when the post is a broadcast, then 422 live_broadcast carries the broadcast id', async () => {
+    const res = await post('https://x.com/sim_live/status/992016');
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      code: -1,
+      message: 'This post is a live broadcast, not a video file',
+      error: {
+        type: 'live_broadcast',
+        request_id: res.headers['x-request-id'],
+        broadcast_id: '1SimBroadcastX',
+        url: 'https://x.com/i/broadcasts/1SimBroadcastX',
+        state: 'ENDED',
+      },
+    });
+  });
+
+  it('when the post is a Space, then 422 audio_space carries the Space id', async () => {
+    const res = await post('https://x.com/sim_space/status/992017');
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ type: 'audio_space', space_id: '1SimSpaceXyZ', url: 'https://x.com/i/spaces/1SimSpaceXyZ' });
+  });
+});
+
+describe('syndication retweets', () => {
+  it('when GraphQL is rate-limited and the post is a retweet, then syndication answers with the original', async () => {
+    h.sim.faults.rateLimit(10, 'graphql');
+    const res = await post('https://x.com/sim_retweeter/status/992019');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ source: 'syndication', username: 'sim_video', statusId: '992019' });
+    expect(res.body.data.media.map((m: { origin: string }) => m.origin)).toEqual(['retweet']);
+  });
+});
+
+describe('card videos and t.co expansion', () => {
+  it('when the post is a poll with a video, then its HLS playlist answers', async () => {
+    const res = await post('https://x.com/sim_poll/status/992014');
+    expect(res.status).toBe(200);
+    expect(res.body.data.videos).toEqual([]);
+    expect(res.body.data.hls).toEqual([{ url: 'https://video.twimg.com/amplify_video/992014000000000001/pl/SimPoll.m3u8', content_type: 'application/x-mpegURL' }]);
+  });
+
+  it('when the post has an author link, then expanded_text shows where it points', async () => {
+    const res = await post('https://x.com/sim_video/status/992010');
+    expect(res.status).toBe(200);
+    expect(res.body.data.expanded_text).toBe('A synthetic video post for offline demos https://example.com/sim-article');
+  });
+});
+
+describeRecorded('recorded shapes over HTTP (X_SIM_FIXTURES_DIR)', () => {
+  it('when a recorded post is answered by TweetDetail only, then its video comes from TweetDetail', async () => {
+    const res = await post('https://x.com/Sota_Vision/status/1756252052232016281/video/1');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ source: 'graphql', username: 'Sota_Vision', media_index: 1 });
+    expect(res.body.data.media.map((m: { type: string }) => m.type)).toEqual(['video', 'photo', 'photo', 'photo']);
+  });
+
+  it('when the recorded photo, 4K video, photo post is asked as /video/2, then the 2160p video answers', async () => {
+    const res = await post('https://x.com/niccruzpatane/status/2074968793441591473/video/2');
+    expect(res.status).toBe(200);
+    expect(res.body.data.videos[0].resolution).toBe('2160p');
+  });
+
+  it('when the recorded sensitive link post without media is asked for, then 422 no_video (not age_restricted)', async () => {
+    const res = await post('https://x.com/gabrielapomeroy/status/2070348194228170887');
+    expect(res.status).toBe(422);
+    expect(res.body.error.type).toBe('no_video');
+  });
+
+  it('when the recorded 2025 broadcast and Space posts are asked for, then the typed outcomes answer', async () => {
+    const broadcast = await post('https://x.com/XDevelopers/status/1897362060448801025');
+    expect(broadcast.body.error).toMatchObject({ type: 'live_broadcast', broadcast_id: '1yoKMoQbjlXJQ' });
+    const space = await post('https://x.com/XDevelopers/status/1896984310282088640');
+    expect(space.body.error).toMatchObject({ type: 'audio_space', space_id: '1YqKDZMkejvJV' });
+  });
+
+  it('when only a recorded syndication body exists, then GraphQL finds nothing and syndication answers', async () => {
+    const res = await post('https://x.com/Rainmaker1973/status/1684218600456876032');
+    expect(res.status).toBe(200);
+    expect(res.body.data.source).toBe('syndication');
+  });
+});
