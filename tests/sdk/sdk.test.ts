@@ -20,12 +20,12 @@ describe('@twdown/sdk', () => {
     const { key } = await h.createKey();
     const twdown = createTwdownClient({ baseUrl: `${origin}/`, apiKey: key });
     const { data, error, response } = await twdown.POST('/twitter', {
-      body: { url: 'https://x.com/DivineDropbear/status/1841206275088290279' },
+      body: { url: 'https://x.com/sim_video/status/992010' }, // a synthetic post
     });
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
     expect(data?.code).toBe(0);
-    expect(data?.data.statusId).toBe('1841206275088290279');
+    expect(data?.data.statusId).toBe('992010');
     expect(data?.data.videos[0]?.url).toMatch(/^https:\/\/video\.twimg\.com\//);
   });
 

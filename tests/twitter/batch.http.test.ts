@@ -14,8 +14,9 @@ afterAll(async () => {
   await h.close();
 });
 
-const VIDEO = 'https://x.com/DivineDropbear/status/1841206275088290279';
-const PHOTOS_ONLY = 'https://x.com/someone/status/1848831595014459513';
+// synthetic posts (apps/x-sim/fixtures/synthetic): no recorded data needed
+const VIDEO = 'https://x.com/sim_video/status/992010';
+const TEXT_ONLY = 'https://x.com/someone/status/992021';
 const MISSING = 'https://x.com/someone/status/123456789012345678';
 const NOT_A_POST = 'https://example.com/nope';
 
@@ -31,7 +32,7 @@ interface Item {
 describe('POST /api/v1/twitter/batch', () => {
   it('answers each item in order, in the shape and status of the single call', async () => {
     const { key } = await h.createKey();
-    const urls = [NOT_A_POST, VIDEO, MISSING, 'https://t.co/abc', PHOTOS_ONLY, 42];
+    const urls = [NOT_A_POST, VIDEO, MISSING, 'https://t.co/abc', TEXT_ONLY, 42];
     const res = await batch(key, { urls });
     expect(res.status).toBe(200);
     expect(res.body.code).toBe(0);
@@ -54,7 +55,7 @@ describe('POST /api/v1/twitter/batch', () => {
     expect(alone.status).toBe(200);
     const batched = items[1]?.body as { data: Record<string, unknown> };
     expect({ ...batched.data, processed_at: 'x' }).toEqual({ ...alone.body.data, processed_at: 'x' });
-    expect(batched.data.statusId).toBe('1841206275088290279');
+    expect(batched.data.statusId).toBe('992010');
     expect(items[2]?.body.error?.request_id).toBe(res.headers['x-request-id']);
   });
 
@@ -109,10 +110,10 @@ describe('POST /api/v1/twitter/batch', () => {
 
   it('asks X once for a post named several times in one batch', async () => {
     const { key } = await h.createKey();
-    const id = '1671508600538161153';
+    const id = '992019'; // not asked for elsewhere in this file: nothing cached
     const before = h.sim.stats().graphqlCallsByTweetId[id] ?? 0;
     const res = await batch(key, {
-      urls: [`https://x.com/TheFigen_/status/${id}`, `https://twitter.com/TheFigen_/status/${id}?s=20`, `https://fxtwitter.com/a/status/${id}/video/1`],
+      urls: [`https://x.com/sim/status/${id}`, `https://twitter.com/sim/status/${id}?s=20`, `https://fxtwitter.com/a/status/${id}/video/1`],
     });
     expect((res.body.data.results as Item[]).map((i) => i.status)).toEqual([200, 200, 200]);
     expect((h.sim.stats().graphqlCallsByTweetId[id] ?? 0) - before).toBe(1);

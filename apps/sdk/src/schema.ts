@@ -127,7 +127,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description post_not_found: Post not found or deleted; protected_account: This post is from a protected account; suspended_account: This post is from a suspended account; age_restricted: This post is age-restricted and can only be viewed when logged in; no_video: No video found */
+                /** @description post_not_found: Post not found or deleted; protected_account: This post is from a protected account; suspended_account: This post is from a suspended account; age_restricted: This post is age-restricted and can only be viewed when logged in; no_video: No video found; live_broadcast: This post is a live broadcast, not a video file; audio_space: This post is an audio Space, not a video */
                 422: {
                     headers: {
                         /** @description Limit of the window closest to exhaustion */
@@ -476,7 +476,7 @@ export interface components {
     schemas: {
         /**
          * @example {
-         *       "url": "https://x.com/DivineDropbear/status/1841206275088290279"
+         *       "url": "https://x.com/sim_video/status/992010"
          *     }
          */
         TwitterRequest: {
@@ -490,7 +490,7 @@ export interface components {
             message: "ok";
             data: {
                 thumbnail: string;
-                /** @description Variants of the selected video, best first */
+                /** @description MP4 variants of the selected video, best first; empty only when X offers that video as HLS alone (poll video cards): use `hls` */
                 videos: {
                     /** @description Short side + "p", e.g. "720p" */
                     resolution: string;
@@ -510,6 +510,8 @@ export interface components {
                     size_estimate_bytes: number | null;
                 }[];
                 text: string;
+                /** @description `text` with each t.co link replaced by the URL it points to */
+                expanded_text: string;
                 username: string;
                 statusId: string;
                 /** @description ISO 8601 */
@@ -571,7 +573,7 @@ export interface components {
                     height: number;
                     alt_text: string | null;
                 })[];
-                /** @description Which video of the post `videos` belongs to (1-based) */
+                /** @description Position (1-based) in `media` of the video `videos` belongs to: X numbering, as in /video/N links (every media item counts) */
                 media_index: number;
                 /** @enum {string} */
                 source: "graphql" | "syndication";
@@ -580,8 +582,8 @@ export interface components {
         /**
          * @example {
          *       "urls": [
-         *         "https://x.com/DivineDropbear/status/1841206275088290279",
-         *         "https://twitter.com/TheFigen_/status/1671508600538161153"
+         *         "https://x.com/sim_video/status/992010",
+         *         "https://twitter.com/sim_mixed/status/992011/video/2"
          *       ]
          *     }
          */
@@ -609,7 +611,7 @@ export interface components {
                         message: "ok";
                         data: {
                             thumbnail: string;
-                            /** @description Variants of the selected video, best first */
+                            /** @description MP4 variants of the selected video, best first; empty only when X offers that video as HLS alone (poll video cards): use `hls` */
                             videos: {
                                 /** @description Short side + "p", e.g. "720p" */
                                 resolution: string;
@@ -629,6 +631,8 @@ export interface components {
                                 size_estimate_bytes: number | null;
                             }[];
                             text: string;
+                            /** @description `text` with each t.co link replaced by the URL it points to */
+                            expanded_text: string;
                             username: string;
                             statusId: string;
                             /** @description ISO 8601 */
@@ -690,7 +694,7 @@ export interface components {
                                 height: number;
                                 alt_text: string | null;
                             })[];
-                            /** @description Which video of the post `videos` belongs to (1-based) */
+                            /** @description Position (1-based) in `media` of the video `videos` belongs to: X numbering, as in /video/N links (every media item counts) */
                             media_index: number;
                             /** @enum {string} */
                             source: "graphql" | "syndication";
@@ -705,6 +709,14 @@ export interface components {
                             request_id: string;
                             /** @description Seconds, also sent as Retry-After */
                             retry_after?: number;
+                            /** @description live_broadcast: the broadcast (x.com/i/broadcasts/<id>) */
+                            broadcast_id?: string;
+                            /** @description audio_space: the Space (x.com/i/spaces/<id>) */
+                            space_id?: string;
+                            /** @description live_broadcast / audio_space: where to watch or listen on X */
+                            url?: string;
+                            /** @description live_broadcast: broadcast_state as X reports it (e.g. RUNNING, ENDED) */
+                            state?: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -793,6 +805,14 @@ export interface components {
                 request_id: string;
                 /** @description Seconds, also sent as Retry-After */
                 retry_after?: number;
+                /** @description live_broadcast: the broadcast (x.com/i/broadcasts/<id>) */
+                broadcast_id?: string;
+                /** @description audio_space: the Space (x.com/i/spaces/<id>) */
+                space_id?: string;
+                /** @description live_broadcast / audio_space: where to watch or listen on X */
+                url?: string;
+                /** @description live_broadcast: broadcast_state as X reports it (e.g. RUNNING, ENDED) */
+                state?: string;
             } & {
                 [key: string]: unknown;
             };

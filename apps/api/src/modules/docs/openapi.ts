@@ -11,7 +11,7 @@ import { usageResponseSchema } from '../usage/usage.schemas';
 import { codeSamples } from './code-samples';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
 
-const EXAMPLE_POST = 'https://x.com/DivineDropbear/status/1841206275088290279';
+const EXAMPLE_POST = 'https://x.com/sim_video/status/992010';
 
 const RATE_HEADERS = {
   'X-RateLimit-Limit': { description: 'Limit of the window closest to exhaustion', schema: { type: 'integer' } },
@@ -96,7 +96,7 @@ export function buildOpenApi(serverUrl: string) {
           'x-codeSamples': codeSamples({
             method: 'POST',
             url: `${serverUrl}/api/v1/twitter/batch`,
-            body: { urls: [EXAMPLE_POST, 'https://x.com/TheFigen_/status/1671508600538161153'] },
+            body: { urls: [EXAMPLE_POST, 'https://x.com/sim_mixed/status/992011/video/2'] },
             show: {
               js: 'body.data.results.map((r) => r.status)',
               py: '[r["status"] for r in body["data"]["results"]]',

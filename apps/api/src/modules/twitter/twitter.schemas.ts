@@ -119,7 +119,7 @@ export const batchRequestSchema = z
   })
   .meta({
     example: {
-      urls: ['https://x.com/DivineDropbear/status/1841206275088290279', 'https://twitter.com/TheFigen_/status/1671508600538161153'],
+      urls: ['https://x.com/sim_video/status/992010', 'https://twitter.com/sim_mixed/status/992011/video/2'],
     },
   });
 
