@@ -23,7 +23,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
@@ -47,17 +49,17 @@ export interface paths {
                 200: {
                     headers: {
                         /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
+                        "X-RateLimit-Limit": number;
                         /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
+                        "X-RateLimit-Remaining": number;
                         /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
+                        "X-RateLimit-Reset": number;
                         /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
+                        "RateLimit-Policy": string;
                         /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
+                        RateLimit: string;
                         /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
+                        "X-Request-Id": string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -270,38 +272,26 @@ export interface paths {
                 200: {
                     headers: {
                         /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
+                        "X-RateLimit-Limit": number;
                         /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
+                        "X-RateLimit-Remaining": number;
                         /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
+                        "X-RateLimit-Reset": number;
                         /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
+                        "RateLimit-Policy": string;
                         /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
+                        RateLimit: string;
                         /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
+                        "X-Request-Id": string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["BatchResponse"];
                     };
                 };
-                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request; url_required: URL parameter is required; invalid_url: Invalid Twitter/X URL format; unsupported_url: Short t.co links are not supported; paste the post URL (x.com/<user>/status/<id>) */
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
                 400: {
                     headers: {
-                        /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
-                        /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
-                        /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
-                        /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
-                        /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
-                        /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -311,18 +301,6 @@ export interface paths {
                 /** @description missing_api_key: Missing API key; invalid_api_key: Invalid API key */
                 401: {
                     headers: {
-                        /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
-                        /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
-                        /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
-                        /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
-                        /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
-                        /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -332,18 +310,6 @@ export interface paths {
                 /** @description not_premium: API access is only available for premium users */
                 403: {
                     headers: {
-                        /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
-                        /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
-                        /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
-                        /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
-                        /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
-                        /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -353,18 +319,6 @@ export interface paths {
                 /** @description internal: Internal server error */
                 500: {
                     headers: {
-                        /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
-                        /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
-                        /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
-                        /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
-                        /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
-                        /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -400,24 +354,24 @@ export interface paths {
                 200: {
                     headers: {
                         /** @description Limit of the window closest to exhaustion */
-                        "X-RateLimit-Limit"?: number;
+                        "X-RateLimit-Limit": number;
                         /** @description Requests left in that window */
-                        "X-RateLimit-Remaining"?: number;
+                        "X-RateLimit-Remaining": number;
                         /** @description Unix time (seconds) when that window resets */
-                        "X-RateLimit-Reset"?: number;
+                        "X-RateLimit-Reset": number;
                         /** @description IETF structured field: every window (q = quota, w = seconds) */
-                        "RateLimit-Policy"?: string;
+                        "RateLimit-Policy": string;
                         /** @description IETF structured field: remaining (r) and reset (t, seconds) per window */
-                        RateLimit?: string;
+                        RateLimit: string;
                         /** @description Request id (echoed when sent) */
-                        "X-Request-Id"?: string;
+                        "X-Request-Id": string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["UsageResponse"];
                     };
                 };
-                /** @description Missing or invalid API key */
+                /** @description missing_api_key: Missing API key; invalid_api_key: Invalid API key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -458,7 +412,225 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook (billing events; for Stripe, not for API clients)
+         * @description The body is a Stripe event, verified against the Stripe-Signature header over its exact bytes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "stripe-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id: string;
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Event received */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                received: true;
+                                /**
+                                 * @description applied; stale (an older event); duplicate (already seen); unlinked (no account for the customer)
+                                 * @enum {string}
+                                 */
+                                outcome: "applied" | "stale" | "duplicate" | "unlinked";
+                            };
+                        };
+                    };
+                };
+                /** @description bad_request: Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description billing_not_configured: Billing is not configured on this server */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Up */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {string} */
+                                status: "up";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: PostgreSQL and Redis answer, and the process is not shutting down */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {string} */
+                                status: "ready";
+                                checks: {
+                                    /** @enum {string} */
+                                    name: "postgres" | "redis";
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                    /**
+                                     * @description Redis not configured (embedded quick start)
+                                     * @enum {string}
+                                     */
+                                    mode?: "in-memory";
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: -1;
+                            /** @enum {string} */
+                            message: "Not ready" | "Shutting down";
+                            error: {
+                                /** @enum {string} */
+                                type: "not_ready";
+                                checks: {
+                                    /** @enum {string} */
+                                    name: "postgres" | "redis";
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                    /**
+                                     * @description Redis not configured (embedded quick start)
+                                     * @enum {string}
+                                     */
+                                    mode?: "in-memory";
+                                }[];
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -474,19 +646,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @example {
-         *       "url": "https://x.com/sim_video/status/992010"
-         *     }
-         */
-        TwitterRequest: {
-            /** @description Link to a post on x.com / twitter.com (mirrors, /video/N and query strings accepted) */
-            url: string;
-        };
         TwitterResponse: {
-            /** @constant */
+            /** @enum {number} */
             code: 0;
-            /** @constant */
+            /** @enum {string} */
             message: "ok";
             data: {
                 thumbnail: string;
@@ -558,7 +721,7 @@ export interface components {
                         content_type: string;
                     }[];
                 } | {
-                    /** @constant */
+                    /** @enum {string} */
                     type: "photo";
                     id: string;
                     /**
@@ -579,35 +742,54 @@ export interface components {
                 source: "graphql" | "syndication";
             };
         };
+        Error: {
+            /** @enum {number} */
+            code: -1;
+            message: string;
+            error: {
+                /** @description Machine-readable error type */
+                type: string;
+                request_id: string;
+                /** @description Seconds, also sent as Retry-After */
+                retry_after?: number;
+                /** @description live_broadcast: the broadcast (x.com/i/broadcasts/<id>) */
+                broadcast_id?: string;
+                /** @description audio_space: the Space (x.com/i/spaces/<id>) */
+                space_id?: string;
+                /** @description live_broadcast / audio_space: where to watch or listen on X */
+                url?: string;
+                /** @description live_broadcast: broadcast_state as X reports it (e.g. RUNNING, ENDED) */
+                state?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
         /**
          * @example {
-         *       "urls": [
-         *         "https://x.com/sim_video/status/992010",
-         *         "https://twitter.com/sim_mixed/status/992011/video/2"
-         *       ]
+         *       "url": "https://x.com/sim_video/status/992010"
          *     }
          */
-        BatchRequest: {
-            /** @description 1 to 20 post URLs; each counts as one request against the rate limits */
-            urls: unknown[];
+        TwitterRequest: {
+            /** @description Link to a post on x.com / twitter.com (mirrors, /video/N and query strings accepted) */
+            url: string;
         };
         BatchResponse: {
-            /** @constant */
+            /** @enum {number} */
             code: 0;
-            /** @constant */
+            /** @enum {string} */
             message: "ok";
             data: {
                 /** @description One result per URL, in the order sent */
                 results: {
                     /** @description The item as sent */
-                    url: unknown;
+                    url?: unknown;
                     /** @description The HTTP status a single POST /twitter would have answered */
                     status: number;
                     /** @description The body a single POST /twitter would have answered */
                     body: {
-                        /** @constant */
+                        /** @enum {number} */
                         code: 0;
-                        /** @constant */
+                        /** @enum {string} */
                         message: "ok";
                         data: {
                             thumbnail: string;
@@ -679,7 +861,7 @@ export interface components {
                                     content_type: string;
                                 }[];
                             } | {
-                                /** @constant */
+                                /** @enum {string} */
                                 type: "photo";
                                 id: string;
                                 /**
@@ -700,7 +882,7 @@ export interface components {
                             source: "graphql" | "syndication";
                         };
                     } | {
-                        /** @constant */
+                        /** @enum {number} */
                         code: -1;
                         message: string;
                         error: {
@@ -724,10 +906,22 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "urls": [
+         *         "https://x.com/sim_video/status/992010",
+         *         "https://twitter.com/sim_mixed/status/992011/video/2"
+         *       ]
+         *     }
+         */
+        BatchRequest: {
+            /** @description 1 to 20 post URLs; each counts as one request against the rate limits */
+            urls: unknown[];
+        };
         UsageResponse: {
-            /** @constant */
+            /** @enum {number} */
             code: 0;
-            /** @constant */
+            /** @enum {string} */
             message: "ok";
             data: {
                 /** @description The key used for this call */
@@ -793,28 +987,6 @@ export interface components {
                         created_at: string;
                     }[];
                 };
-            };
-        };
-        Error: {
-            /** @constant */
-            code: -1;
-            message: string;
-            error: {
-                /** @description Machine-readable error type */
-                type: string;
-                request_id: string;
-                /** @description Seconds, also sent as Retry-After */
-                retry_after?: number;
-                /** @description live_broadcast: the broadcast (x.com/i/broadcasts/<id>) */
-                broadcast_id?: string;
-                /** @description audio_space: the Space (x.com/i/spaces/<id>) */
-                space_id?: string;
-                /** @description live_broadcast / audio_space: where to watch or listen on X */
-                url?: string;
-                /** @description live_broadcast: broadcast_state as X reports it (e.g. RUNNING, ENDED) */
-                state?: string;
-            } & {
-                [key: string]: unknown;
             };
         };
     };
