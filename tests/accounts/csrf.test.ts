@@ -14,6 +14,9 @@ type Method = 'post' | 'patch' | 'delete';
 /** Every state-changing dashboard route that needs a session. */
 const routes = (keyId: string): Array<[Method, string, object?]> => [
   ['post', '/dashboard/api/logout'],
+  ['post', '/dashboard/api/logout-all'],
+  ['post', '/dashboard/api/password', { current_password: PASSWORD, new_password: 'a new password 456' }],
+  ['post', '/dashboard/api/email', { email: 'elsewhere@example.com', password: PASSWORD }],
   ['post', '/dashboard/api/keys', { name: 'x' }],
   ['patch', `/dashboard/api/keys/${keyId}`, { name: 'renamed' }],
   ['post', `/dashboard/api/keys/${keyId}/revoke`],
@@ -26,7 +29,7 @@ const routes = (keyId: string): Array<[Method, string, object?]> => [
 const CSRF_BODY = { code: -1, message: 'Invalid or missing CSRF token', error: { type: 'csrf_failed' } };
 
 async function accountWithKey(): Promise<Browser & { keyId: string }> {
-  const account = await signUp(h.app);
+  const account = await signUp(h);
   const { view } = await h.container.keys.create(account.userId, 'original');
   return { ...account, keyId: view.id };
 }
@@ -59,7 +62,7 @@ describe('CSRF and session on state-changing routes', () => {
 
   it('when the token is wrong (or another session\'s), then every one answers 403 and changes nothing', async () => {
     const account = await accountWithKey();
-    const other = await signUp(h.app);
+    const other = await signUp(h);
     for (const token of [other.csrf, `${account.csrf.slice(0, -1)}x`, 'short']) {
       for (const [method, path, body] of routes(account.keyId)) {
         const res = await account.agent[method](path).set('X-CSRF-Token', token).send(body);
@@ -107,7 +110,7 @@ describe('Origin check on sign-up and login', () => {
     const signup = await request(h.app).post('/dashboard/api/signup').set('X-Forwarded-For', randomIp()).set('Origin', 'https://evil.example').send({ email, password: PASSWORD });
     expect(signup.status).toBe(403);
     expect(await h.container.users.findByEmail(email)).toBeNull();
-    const account = await signUp(h.app);
+    const account = await signUp(h);
     const login = await request(h.app).post('/dashboard/api/login').set('X-Forwarded-For', randomIp()).set('Origin', 'https://evil.example').send({ email: account.email, password: PASSWORD });
     expect(login.status).toBe(403);
     expect(login.headers['set-cookie']).toBeUndefined();
@@ -115,6 +118,18 @@ describe('Origin check on sign-up and login', () => {
 
   it('when sign-up comes without an X-CSRF-Token (it has no session yet), then it is accepted', async () => {
     const res = await request(h.app).post('/dashboard/api/signup').set('X-Forwarded-For', randomIp()).set('Origin', 'https://dash.twdown.test').send({ email: randomEmail(), password: PASSWORD });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
+  });
+
+  it('when any other step before a session (verify, forgot, reset, confirm email) is posted from another site, then 403', async () => {
+    for (const [path, body] of [
+      ['/dashboard/api/verify-email', { token: 'x'.repeat(43), password: PASSWORD }],
+      ['/dashboard/api/password/forgot', { email: randomEmail() }],
+      ['/dashboard/api/password/reset', { token: 'x'.repeat(43), password: PASSWORD }],
+      ['/dashboard/api/email/confirm', { token: 'x'.repeat(43) }],
+    ] as const) {
+      const res = await request(h.app).post(path).set('X-Forwarded-For', randomIp()).set('Origin', 'https://evil.example').send(body);
+      expect({ path, status: res.status, type: res.body.error?.type }).toEqual({ path, status: 403, type: 'csrf_failed' });
+    }
   });
 });

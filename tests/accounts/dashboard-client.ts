@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
+import { linkToken, type SmtpSink } from '../support/smtp';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -25,15 +26,29 @@ export function browser(app: Express, ip = randomIp()) {
   return { agent, ip };
 }
 
-export async function signUp(app: Express, opts: { email?: string; password?: string; ip?: string } = {}): Promise<Browser> {
-  const { agent, ip } = browser(app, opts.ip);
+/** What signUp needs: the app and the SMTP server it mails to. */
+export interface MailingApp {
+  app: Express;
+  mail: SmtpSink;
+}
+
+/**
+ * The whole sign-up as a person does it: POST /signup (202, no session), read the verification
+ * mail from the SMTP server, follow its link with the same password (200 + session cookie).
+ */
+export async function signUp(target: MailingApp, opts: { email?: string; password?: string; ip?: string } = {}): Promise<Browser> {
+  const { agent, ip } = browser(target.app, opts.ip);
   const email = opts.email ?? randomEmail();
-  const res = await agent.post('/dashboard/api/signup').send({ email, password: opts.password ?? PASSWORD });
-  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const data = res.body.data as { user: { id: string }; csrf_token: string };
-  const token = /twdown_session=([^;]+)/.exec(sessionCookie(res) ?? '')?.[1];
-  if (!token) throw new Error('sign-up set no session cookie');
-  return { agent, ip, email, userId: data.user.id, csrf: data.csrf_token, cookie: `twdown_session=${token}` };
+  const password = opts.password ?? PASSWORD;
+  const res = await agent.post('/dashboard/api/signup').send({ email, password });
+  if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const token = linkToken(await target.mail.next(email), 'verify-email');
+  const verified = await agent.post('/dashboard/api/verify-email').send({ token, password });
+  if (verified.status !== 200) throw new Error(`verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
+  const data = verified.body.data as { user: { id: string }; csrf_token: string };
+  const session = /twdown_session=([^;]+)/.exec(sessionCookie(verified) ?? '')?.[1];
+  if (!session) throw new Error('verification set no session cookie');
+  return { agent, ip, email, userId: data.user.id, csrf: data.csrf_token, cookie: `twdown_session=${session}` };
 }
 
 /** The Set-Cookie line for the session cookie, if any. */

@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function premiumAccount(): Promise<Browser> {
-  const account = await signUp(h.app);
+  const account = await signUp(h);
   await h.container.users.setComplimentaryPremium(account.userId, true);
   h.container.authCache.userChanged(account.userId);
   return account;
@@ -99,7 +99,7 @@ describe('API keys from the dashboard', () => {
 
   it("when an account touches another account's key (or a malformed id), then 404 and the key is untouched", async () => {
     const owner = await premiumAccount();
-    const intruder = await signUp(h.app);
+    const intruder = await signUp(h);
     const { key, view } = (await owner.agent.post('/dashboard/api/keys').set('X-CSRF-Token', owner.csrf).send({ name: 'mine' })).body.data;
     for (const [method, path] of [
       ['patch', `/dashboard/api/keys/${view.id}`],
@@ -116,7 +116,7 @@ describe('API keys from the dashboard', () => {
   });
 
   it('when an account is not premium, then it can still create keys but the API answers 403 not_premium', async () => {
-    const account = await signUp(h.app);
+    const account = await signUp(h);
     const { key } = (await account.agent.post('/dashboard/api/keys').set('X-CSRF-Token', account.csrf).send({})).body.data;
     const api = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(TWEET);
     expect(api.status).toBe(403);

@@ -64,7 +64,7 @@ describe('credits in usage', () => {
   });
 
   it('when the dashboard asks for usage, then the same credits block is there for the signed-in user', async () => {
-    const account = await signUp(h.app);
+    const account = await signUp(h);
     await h.container.credits.grant({ userId: account.userId, amount: 7, reason: 'operator grant', idempotencyKey: 'dash' });
     const res = await account.agent.get('/dashboard/api/usage');
     expect(res.status).toBe(200);

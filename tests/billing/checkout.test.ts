@@ -20,7 +20,7 @@ const csIdOf = (url: string) => url.split('/pay/')[1] ?? '';
 
 describe('Checkout', () => {
   it('when a user starts checkout, then a customer is created and stored, and a subscription Checkout Session is returned', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     const res = await checkout(account);
     expect(res.status).toBe(200);
     expect(res.body.data.url).toMatch(new RegExp(`^${rig.stripe.url}/pay/cs_test_`));
@@ -39,7 +39,7 @@ describe('Checkout', () => {
   });
 
   it('when checkout is started twice at once and again later, then the account still has one customer', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     const results = await Promise.all([checkout(account), checkout(account), checkout(account)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await checkout(account);
@@ -51,7 +51,7 @@ describe('Checkout', () => {
   });
 
   it('when the user pays on the Checkout page, then webhooks make the account premium and its API key works at once', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     const { key } = (await account.agent.post('/dashboard/api/keys').set('X-CSRF-Token', account.csrf).send({})).body.data;
     const before = await request(rig.h.app).post('/api/v1/twitter').set(bearer(key)).send(TWEET);
     expect(before.status).toBe(403); // and now cached as non-premium for 10 minutes
@@ -77,7 +77,7 @@ describe('Checkout', () => {
   });
 
   it('when the subscription is canceled, then the API answers 403 again on the next call', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     const { key } = (await account.agent.post('/dashboard/api/keys').set('X-CSRF-Token', account.csrf).send({})).body.data;
     const { subscription } = await rig.stripe.completeCheckout(csIdOf((await checkout(account)).body.data.url));
     expect((await request(rig.h.app).post('/api/v1/twitter').set(bearer(key)).send(TWEET)).status).toBe(200);
@@ -88,7 +88,7 @@ describe('Checkout', () => {
   });
 
   it('when the account already has a live subscription, then a second checkout is 409', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     await rig.stripe.completeCheckout(csIdOf((await checkout(account)).body.data.url));
     const again = await checkout(account);
     expect(again.status).toBe(409);
@@ -98,14 +98,14 @@ describe('Checkout', () => {
 
 describe('Customer Portal', () => {
   it('when the account has no Stripe customer yet, then 409', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     const res = await account.agent.post('/dashboard/api/billing/portal').set('X-CSRF-Token', account.csrf);
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('No billing account yet: subscribe first');
   });
 
   it('when the account has a customer, then a portal session URL is returned', async () => {
-    const account = await signUp(rig.h.app);
+    const account = await signUp(rig.h);
     await checkout(account);
     const res = await account.agent.post('/dashboard/api/billing/portal').set('X-CSRF-Token', account.csrf);
     expect(res.status).toBe(200);

@@ -7,6 +7,7 @@ import { createTestDatabase, REDIS_URL, type TestDatabase } from '../support/db'
 import { bearer, deleteRedisPrefix } from '../support/harness';
 import { startStripeStandin, standinEnv, type StripeStandin } from '../support/stripe-standin';
 import { signUp } from '../accounts/dashboard-client';
+import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { WEBHOOK_PATH } from './billing-setup';
 
 // The shared harness has no clock option yet, so this file builds the app itself with an
@@ -19,11 +20,13 @@ let db: TestDatabase;
 let stripe: StripeStandin;
 let container: Container;
 let app: ReturnType<typeof buildApp>;
+let mail: SmtpSink;
 const keyPrefix = `twdown-test:grace-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   stripe = await startStripeStandin();
+  mail = await startSmtpSink();
   const env = loadEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -33,6 +36,7 @@ beforeAll(async () => {
     // grace expiry is not an event: the key cache TTL bounds how late the API notices it
     AUTH_CACHE_TTL_SECONDS: '0',
     ...standinEnv(stripe),
+    SMTP_URL: mail.url,
   });
   container = await createContainer({ env, logger: createLogger({ level: env.LOG_LEVEL }), databaseUrl: db.url, redisUrl: REDIS_URL, keyPrefix, now: clock });
   app = buildApp(container.deps);
@@ -40,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await container.close();
   await stripe.stop();
+  await mail.stop();
   await deleteRedisPrefix(REDIS_URL, keyPrefix);
   await db.drop();
 });
@@ -52,7 +57,7 @@ async function post(event: object) {
 describe('past_due grace period', () => {
   it('when a payment fails, then access continues within the grace period, stops after it, and returns when paid', async () => {
     offsetMs = 0;
-    const account = await signUp(app);
+    const account = await signUp({ app, mail });
     const { key } = (await account.agent.post('/dashboard/api/keys').set('X-CSRF-Token', account.csrf).send({})).body.data;
     const url: string = (await account.agent.post('/dashboard/api/billing/checkout').set('X-CSRF-Token', account.csrf)).body.data.url;
     const { subscription } = await stripe.completeCheckout(url.split('/pay/')[1] ?? '');

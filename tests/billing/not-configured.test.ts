@@ -13,7 +13,7 @@ afterAll(async () => {
 
 describe('billing not configured', () => {
   it('when Stripe is not configured, then checkout, portal and the webhook answer 503 and the rest keeps working', async () => {
-    const account = await signUp(h.app);
+    const account = await signUp(h);
     for (const path of ['/dashboard/api/billing/checkout', '/dashboard/api/billing/portal']) {
       const res = await account.agent.post(path).set('X-CSRF-Token', account.csrf);
       expect(res.status).toBe(503);

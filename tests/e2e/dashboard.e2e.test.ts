@@ -3,10 +3,15 @@
  * X simulator and the Stripe stand-in, all over real HTTP on real ports, driven by Debian's
  * chromium through playwright-core.
  *
- *   sign up → Subscribe → stand-in checkout (#pay) → signed webhook → back on /dashboard?billing=success
+ *   sign up → "check your email" → the link from the mail (real SMTP) + password → Subscribe → stand-in checkout (#pay) → signed webhook → back on /dashboard?billing=success
  *   → plan shows Premium with the first period's 1,000 credits → create a key (read from the modal) → POST /api/v1/twitter with it → 200
  *   → Usage shows the call → revoke the key in the UI → the next API call gets 401
  *   → rename + rotate a second key (both secrets work in the grace period) → delete the old one → 401
+ *   → forgot password → the reset link from the mail → log in with the new one → log out everywhere
+ *   → change the email address through the link mailed to the new one
+ *
+ * The pages run under their strict Content-Security-Policy; any violation the browser reports
+ * fails the test.
  *
  * Screenshots of every step land in tests/artifacts/screenshots/ (git-ignored).
  */
@@ -14,6 +19,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startHarness, type Harness } from '../support/harness';
+import { linkToken } from '../support/smtp';
 import { standinEnv, startStripeStandin, type StripeStandin } from '../support/stripe-standin';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,6 +38,7 @@ const TWEET_ID = '992010';
 const TWEET_URL = `https://x.com/sim_video/status/${TWEET_ID}`;
 const EMAIL = `e2e-${Date.now()}@example.com`;
 const PASSWORD = 'correct horse battery staple';
+const NEW_PASSWORD = 'a brand new passphrase';
 const STEP_TIMEOUT = 60_000;
 const UI_TIMEOUT = 15_000;
 
@@ -43,7 +50,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let base: string;
-/** Uncaught page errors and failed (non-401) dashboard API calls; asserted empty at the end. */
+/** Uncaught page errors, CSP violations and failed (non-401) dashboard API calls; asserted empty at the end. */
 const problems: string[] = [];
 
 let apiKey = '';
@@ -71,6 +78,17 @@ async function callApi(key: string): Promise<{ status: number; body: { code: num
   return { status: res.status, body };
 }
 
+/** The pages' policy as the issue asks: no inline code, nothing framed, only our origin. */
+function expectStrictCsp(header: string | undefined): void {
+  const directives = new Map((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+  expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+  expect(directives.get('script-src')).toEqual(["'self'"]);
+  expect(directives.get('style-src')).toEqual(["'self'"]);
+  expect(directives.get('default-src')).toEqual(["'self'"]);
+  expect(header).not.toContain('unsafe-inline');
+  expect(header).not.toContain('unsafe-eval');
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
@@ -86,6 +104,10 @@ beforeAll(async () => {
   context.setDefaultTimeout(UI_TIMEOUT);
   page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  // Chromium reports every Content-Security-Policy violation on the console
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to (execute|apply|load|connect|frame)/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
+  });
   page.on('response', (res) => {
     const url = new URL(res.url());
     if (url.pathname.startsWith('/dashboard/api/') && res.status() >= 400 && res.status() !== 401) {
@@ -103,7 +125,8 @@ afterAll(async () => {
 
 describe('developer dashboard (browser, real app)', () => {
   test('landing page pitches the API and links to sign up, log in and the docs', async () => {
-    await page.goto(`${base}/`);
+    const res = await page.goto(`${base}/`);
+    expectStrictCsp(res?.headers()['content-security-policy']);
     await expect(page.title()).resolves.toContain('twdown');
     await page.getByTestId('pricing-card').waitFor();
     const code = await page.getByTestId('landing-code').innerText();
@@ -118,13 +141,26 @@ describe('developer dashboard (browser, real app)', () => {
     await shot('01-landing');
   });
 
-  test('signs up and lands on the Overview with the Free plan and a Subscribe button', async () => {
+  test('signs up, follows the emailed link with the password, and lands on the Overview with the Free plan', async () => {
     await page.getByTestId('landing-signup').click();
     await page.waitForURL(/\/dashboard\/signup$/);
     await page.locator('#signup-email').fill(EMAIL);
     await page.locator('#signup-password').fill(PASSWORD);
     await shot('02-signup');
     await page.locator('#signup-submit').click();
+    await page.getByTestId('check-email-page').waitFor();
+    await expect(page.getByTestId('check-email-page-lead').innerText()).resolves.toContain(EMAIL);
+    await shot('02b-check-email');
+    // nothing is open before the link is followed
+    expect((await page.request.get(`${base}/dashboard/api/me`)).status()).toBe(401);
+
+    const token = linkToken(await harness.mail.next(EMAIL), 'verify-email');
+    const res = await page.goto(`${base}/dashboard/verify-email#token=${token}`);
+    expectStrictCsp(res?.headers()['content-security-policy']);
+    await page.getByTestId('verify-email-page').waitFor();
+    await page.getByTestId('verify-password').fill(PASSWORD);
+    await shot('02c-verify');
+    await page.getByTestId('verify-form-submit').click();
     await page.getByTestId('view-overview').waitFor();
     expect(new URL(page.url()).pathname).toBe('/dashboard');
     await expect(page.getByTestId('plan-name').innerText()).resolves.toBe('Free');
@@ -285,6 +321,63 @@ describe('developer dashboard (browser, real app)', () => {
     await page.locator('[data-testid="plan-name"][data-plan="premium"]').waitFor();
   });
 
+  test('forgot password: the reset link from the mail sets a new password, the old one stops working', async () => {
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    await page.getByTestId('goto-forgot').click();
+    await page.getByTestId('forgot-email').fill(EMAIL);
+    await page.getByTestId('forgot-form-submit').click();
+    await page.getByTestId('forgot-sent').waitFor();
+    await shot('15-forgot-sent');
+    const token = linkToken(await harness.mail.next(EMAIL), 'reset-password');
+    await page.goto(`${base}/dashboard/reset-password#token=${token}`);
+    await page.getByTestId('reset-password').fill(NEW_PASSWORD);
+    await page.getByTestId('reset-form-submit').click();
+    await page.getByTestId('login-form').waitFor();
+    await page.locator('#login-email').fill(EMAIL);
+    await page.locator('#login-password').fill(PASSWORD);
+    await page.locator('#login-submit').click();
+    await page.getByTestId('auth-error').filter({ hasText: 'Invalid email or password' }).waitFor();
+    await page.locator('#login-password').fill(NEW_PASSWORD);
+    await page.locator('#login-submit').click();
+    await page.locator('[data-testid="plan-name"][data-plan="premium"]').waitFor();
+  });
+
+  test('log out everywhere (Account page) ends the session of another browser too', async () => {
+    const other = await browser.newContext();
+    const otherLogin = await other.request.post(`${base}/dashboard/api/login`, { data: { email: EMAIL, password: NEW_PASSWORD } });
+    expect(otherLogin.status()).toBe(200);
+    expect((await other.request.get(`${base}/dashboard/api/me`)).status()).toBe(200);
+    await page.getByTestId('nav-account').click();
+    await page.getByTestId('view-account').waitFor();
+    await shot('16-account');
+    await page.getByTestId('logout-all-form-submit').click();
+    await page.getByTestId('login-form').waitFor();
+    expect((await other.request.get(`${base}/dashboard/api/me`)).status()).toBe(401);
+    await other.close();
+    await page.locator('#login-email').fill(EMAIL);
+    await page.locator('#login-password').fill(NEW_PASSWORD);
+    await page.locator('#login-submit').click();
+    await page.getByTestId('view-overview').waitFor();
+  });
+
+  test('changes the email address: the link goes to the new address, the confirm page switches it, the old address is told', async () => {
+    const newEmail = `e2e-new-${Date.now()}@example.com`;
+    await page.getByTestId('nav-account').click();
+    await page.getByTestId('account-new-email').fill(newEmail);
+    await page.getByTestId('account-email-password').fill(NEW_PASSWORD);
+    await page.getByTestId('email-form-submit').click();
+    await page.getByTestId('email-form-note').filter({ hasText: newEmail }).waitFor();
+    const token = linkToken(await harness.mail.next(newEmail), 'confirm-email');
+    const res = await page.goto(`${base}/dashboard/confirm-email#token=${token}`);
+    expectStrictCsp(res?.headers()['content-security-policy']);
+    await page.getByTestId('confirm-email-status').filter({ hasText: `now uses ${newEmail}` }).waitFor();
+    await shot('17-email-changed');
+    expect((await harness.mail.next(EMAIL)).subject).toBe('Your twdown email address was changed');
+    await page.goto(`${base}/dashboard`);
+    await expect(page.getByTestId('user-email').innerText()).resolves.toBe(newEmail);
+  });
+
   test('small screens and dark mode render the same views', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByTestId('nav-usage').click();
@@ -298,7 +391,7 @@ describe('developer dashboard (browser, real app)', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  test('no page errors and no failed dashboard API calls along the way', () => {
+  test('no page errors, no CSP violations and no failed dashboard API calls along the way', () => {
     expect(problems).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { loadEnv, type Env } from '../../apps/api/src/lib/config/env';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 import { createXSim, type XSim, type XSimOptions } from '../../apps/x-sim/src';
 import { REDIS_URL, createTestDatabase, type TestDatabase } from './db';
+import { startSmtpSink, type SmtpSink } from './smtp';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
@@ -29,6 +30,8 @@ export interface Harness {
   db: TestDatabase;
   redisUrl: string | null;
   keyPrefix: string;
+  /** The SMTP server the app sends account mails to (SMTP_URL), unless the test set its own. */
+  mail: SmtpSink;
   /** Creates an account (premium by default) and a key; returns the full key. */
   createKey(opts?: { premium?: boolean; email?: string; name?: string }): Promise<{ key: string; userId: string; keyId: string }>;
   /** Starts the app on a real port (for browser and multi-process tests). */
@@ -44,6 +47,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const sim = createXSim(opts.sim);
   const { url: simUrl } = await sim.start();
   const db = await createTestDatabase();
+  const mail = await startSmtpSink();
   const redisUrl = opts.redisUrl === undefined ? REDIS_URL : opts.redisUrl;
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -54,6 +58,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     X_SYNDICATION_BASE_URL: simUrl,
     X_MAX_RETRIES: '1',
     X_BODY_TIMEOUT_MS: '2000',
+    SMTP_URL: mail.url,
     ...opts.env,
   });
   const keyPrefix = `twdown-test:${randomBytes(5).toString('hex')}`;
@@ -75,6 +80,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     db,
     redisUrl,
     keyPrefix,
+    mail,
     async createKey(o = {}) {
       const email = o.email ?? `user${++counter}-${randomBytes(4).toString('hex')}@example.com`;
       const user = await container.users.findOrCreate(email);
@@ -100,6 +106,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       }
       await container.close();
       await sim.stop();
+      await mail.stop();
       if (redisUrl === REDIS_URL) await deleteRedisPrefix(redisUrl, keyPrefix);
       await db.drop();
     },

@@ -12,13 +12,14 @@ import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
 import { createExtractionService } from './modules/twitter/extraction.service';
 import type { AppDeps } from './app';
-import { createAccountService } from './modules/accounts/accounts.service';
+import { createAccountModule } from './modules/accounts/accounts.module';
 import { createAuthThrottle } from './modules/accounts/auth-throttle';
 import { createSessionService } from './modules/accounts/sessions.service';
 import { createBillingRepository } from './modules/billing/billing.repository';
 import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
+import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createCreditsService } from './modules/credits/credits.service';
 import { createCreditGrants } from './modules/credits/credit-grants';
@@ -58,7 +59,8 @@ export async function createContainer(opts: ContainerOptions) {
 
   const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS, now });
+  const premium = premiumPolicyFrom(env);
+  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = createRateLimitService({
@@ -104,10 +106,11 @@ export async function createContainer(opts: ContainerOptions) {
     redis,
     keyPrefix: `${prefix}:auth`,
     windowSeconds: env.AUTH_THROTTLE_WINDOW_SECONDS,
+    perIpEmail: env.AUTH_THROTTLE_PER_IP_EMAIL,
     perEmail: env.AUTH_THROTTLE_PER_EMAIL,
     perIp: env.AUTH_THROTTLE_PER_IP,
   });
-  const accounts = createAccountService({ prisma, sessions, throttle, logger });
+  const { accounts, recovery, mailer } = createAccountModule({ env, prisma, sessions, throttle, logger, now });
   const stripe = createStripeClient(env);
   if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
   else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
@@ -115,7 +118,7 @@ export async function createContainer(opts: ContainerOptions) {
     prisma,
     stripe,
     priceId: env.STRIPE_PRICE_ID,
-    pastDueGraceHours: env.BILLING_PAST_DUE_GRACE_HOURS,
+    premium,
     logger,
     now,
   });
@@ -124,7 +127,7 @@ export async function createContainer(opts: ContainerOptions) {
     prisma,
     credits,
     perPeriod: env.CREDITS_PER_PERIOD,
-    premiumPriceIds: env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [],
+    premiumPriceIds: [...premium.prices],
     logger,
     now,
   });
@@ -133,6 +136,7 @@ export async function createContainer(opts: ContainerOptions) {
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
+    premiumPrices: premium.prices,
     authCache,
     logger,
     creditGrants,
@@ -160,7 +164,7 @@ export async function createContainer(opts: ContainerOptions) {
     extractor,
     creditsStanding,
     isShuttingDown: () => shuttingDown,
-    plugins: [(app) => registerDashboard(app, { env, accounts, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
+    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 
   return {
@@ -172,6 +176,8 @@ export async function createContainer(opts: ContainerOptions) {
     users,
     sessions,
     accounts,
+    recovery,
+    mailer,
     billing,
     webhooks,
     limits,
@@ -188,6 +194,7 @@ export async function createContainer(opts: ContainerOptions) {
       clearInterval(localFlushTimer);
       stopCreditSweep();
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
+      await mailer.close();
       await xClient.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -8,6 +8,7 @@ import { createKeyService } from '../modules/keys/keys.service';
 import { createUsersRepository } from '../modules/users/users.repository';
 import { createCreditsService } from '../modules/credits/credits.service';
 import { createCreditGrants } from '../modules/credits/credit-grants';
+import { premiumPolicyFrom } from '../modules/billing/premium';
 import { CliError, USAGE, runCli } from './cli';
 
 async function main(): Promise<number> {
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
   const authCache = createAuthCache({ ttlMs: 0, redis, logger });
   const credits = createCreditsService({ prisma });
-  const premiumPriceIds = env.STRIPE_PRICE_ID ? [env.STRIPE_PRICE_ID] : [];
+  const premiumPriceIds = [...premiumPolicyFrom(env).prices];
   const creditGrants = createCreditGrants({ prisma, credits, perPeriod: env.CREDITS_PER_PERIOD, premiumPriceIds, logger });
   try {
     await runCli(process.argv.slice(2), {

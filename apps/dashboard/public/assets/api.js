@@ -108,6 +108,21 @@ export const api = {
   login: (/** @type {string} */ email, /** @type {string} */ password) =>
     request('POST', '/login', { email, password }, { csrf: false, quiet401: true }),
   logout: () => request('POST', '/logout', {}, { quiet401: true }),
+  /** Ends every session of the account, this one included. */
+  logoutAll: () => request('POST', '/logout-all', {}, { quiet401: true }),
+  /** The emailed sign-up link plus the password chosen at sign-up. @returns {Promise<{ user: User, csrf_token: string }>} */
+  verifyEmail: (/** @type {string} */ token, /** @type {string} */ password) =>
+    request('POST', '/verify-email', { token, password }, { csrf: false, quiet401: true }),
+  forgotPassword: (/** @type {string} */ email) => request('POST', '/password/forgot', { email }, { csrf: false, quiet401: true }),
+  /** @returns {Promise<{ password_reset: true, email: string }>} */
+  resetPassword: (/** @type {string} */ token, /** @type {string} */ password) =>
+    request('POST', '/password/reset', { token, password }, { csrf: false, quiet401: true }),
+  /** @returns {Promise<{ email: string }>} */
+  confirmEmail: (/** @type {string} */ token) => request('POST', '/email/confirm', { token }, { csrf: false, quiet401: true }),
+  /** @returns {Promise<{ password_changed: true, other_sessions_ended: number }>} */
+  changePassword: (/** @type {string} */ current, /** @type {string} */ next) =>
+    request('POST', '/password', { current_password: current, new_password: next }),
+  changeEmail: (/** @type {string} */ email, /** @type {string} */ password) => request('POST', '/email', { email, password }),
 
   /** @returns {Promise<{ url: string }>} */
   checkout: () => request('POST', '/billing/checkout', {}),

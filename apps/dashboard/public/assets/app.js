@@ -8,6 +8,8 @@ import { renderAuth } from './views/auth.js';
 import { renderOverview } from './views/overview.js';
 import { renderKeys } from './views/keys.js';
 import { renderUsage } from './views/usage.js';
+import { renderAccount } from './views/account.js';
+import { LINK_PAGES, renderLinkPage } from './views/links.js';
 import { planInfo } from './views/plan.js';
 
 /**
@@ -23,6 +25,7 @@ const ROUTES = [
   { path: '/dashboard', title: 'Overview', nav: 'overview', render: renderOverview },
   { path: '/dashboard/keys', title: 'API keys', nav: 'keys', render: renderKeys },
   { path: '/dashboard/usage', title: 'Usage', nav: 'usage', render: renderUsage },
+  { path: '/dashboard/account', title: 'Account', nav: 'account', render: renderAccount },
 ];
 const AUTH_PATHS = ['/dashboard/login', '/dashboard/signup'];
 
@@ -52,7 +55,7 @@ async function refreshMe() {
 function shell(active, /** @type {HTMLElement} */ content) {
   if (!me) throw new Error('no session');
   const plan = planInfo(me);
-  /** @param {Route} r @param {'home' | 'key' | 'chart'} ic */
+  /** @param {Route} r @param {'home' | 'key' | 'chart' | 'shield'} ic */
   const link = (r, ic) =>
     h(
       'a',
@@ -90,6 +93,7 @@ function shell(active, /** @type {HTMLElement} */ content) {
         link(ROUTES[0], 'home'),
         link(ROUTES[1], 'key'),
         link(ROUTES[2], 'chart'),
+        link(ROUTES[3], 'shield'),
         h('div', { class: 'nav-label' }, 'Resources'),
         h(
           'a',
@@ -129,10 +133,26 @@ function shell(active, /** @type {HTMLElement} */ content) {
 
 let renderSeq = 0;
 
+/** After logging in (or following the sign-up link): where the user wanted to go, else the overview. */
+async function enter() {
+  await refreshMe();
+  const next = sessionStorage.getItem('twdown.next');
+  sessionStorage.removeItem('twdown.next');
+  navigate(next && next.startsWith('/dashboard') ? next : '/dashboard', true);
+}
+
 async function render() {
   const seq = ++renderSeq;
   const path = normalize(location.pathname);
   const params = new URLSearchParams(location.search);
+
+  // pages reached from account mails work with or without a session
+  if (LINK_PAGES.includes(path)) {
+    document.title = 'Account · twdown';
+    mount(root, renderLinkPage({ path, navigate, onAuthenticated: () => enter() }));
+    root.dataset.view = path.slice('/dashboard/'.length);
+    return;
+  }
 
   if (!me) {
     try {
@@ -157,12 +177,7 @@ async function render() {
       renderAuth({
         mode,
         navigate,
-        onAuthenticated: async () => {
-          await refreshMe();
-          const next = sessionStorage.getItem('twdown.next');
-          sessionStorage.removeItem('twdown.next');
-          navigate(next && next.startsWith('/dashboard') ? next : '/dashboard', true);
-        },
+        onAuthenticated: enter,
       }),
     );
     return;

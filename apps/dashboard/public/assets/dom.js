@@ -23,6 +23,9 @@ function applyAttrs(el, attrs) {
       for (const [k, v] of Object.entries(/** @type {Record<string,string>} */ (value))) {
         /** @type {HTMLElement} */ (el).dataset[k] = String(v);
       }
+    } else if (name === 'style') {
+      // through the CSSOM, not the style attribute: the Content-Security-Policy has no 'unsafe-inline'
+      /** @type {HTMLElement} */ (el).style.cssText = String(value);
     } else if (value === true) {
       el.setAttribute(name, '');
     } else {

@@ -69,9 +69,9 @@ export const envSchema = z.object({
   SESSION_TTL_SECONDS: positiveInt.default(7 * 24 * 60 * 60),
   /** Use Secure cookies (on unless explicitly disabled; plain-http localhost dev turns it off). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  /** Dashboard sign-up/login throttle: attempts per email and per client IP within the window. */
+  /** Dashboard sign-up/login throttle: attempts per email (all IPs: a high ceiling) and per client IP within the window. */
   AUTH_THROTTLE_WINDOW_SECONDS: positiveInt.default(15 * 60),
-  AUTH_THROTTLE_PER_EMAIL: positiveInt.default(10),
+  AUTH_THROTTLE_PER_EMAIL: positiveInt.default(100),
   AUTH_THROTTLE_PER_IP: positiveInt.default(30),
 
   STRIPE_SECRET_KEY: optionalString,
@@ -81,6 +81,16 @@ export const envSchema = z.object({
   STRIPE_API_BASE_URL: optionalString.pipe(url('STRIPE_API_BASE_URL').optional()),
   /** Hours a past_due subscription keeps premium access. */
   BILLING_PAST_DUE_GRACE_HOURS: z.coerce.number().min(0).default(72),
+
+  // --- Account security (issue 7: email ownership, login throttle, premium prices) ---
+  /** SMTP server for account mails (smtp:// or smtps://user:pass@host:port). Unset: mails go to the log. */
+  SMTP_URL: optionalString.pipe(url('SMTP_URL').optional()),
+  /** Sender of account mails. */
+  MAIL_FROM: z.string().trim().min(3).default('twdown <no-reply@localhost>'),
+  /** Login throttle: attempts per (client IP, email) pair within the window; the per-email ceiling is AUTH_THROTTLE_PER_EMAIL. */
+  AUTH_THROTTLE_PER_IP_EMAIL: positiveInt.default(10),
+  /** More prices that grant premium (comma-separated price_... ids), besides STRIPE_PRICE_ID. */
+  STRIPE_PRICE_IDS: optionalString.transform((v) => (v ? v.split(',').map((p) => p.trim()).filter(Boolean) : [])),
 
   // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
   /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */

@@ -35,6 +35,12 @@ export const ERROR_CODES = [
   // credits (modules/credits)
   'insufficient_credits',
   'internal',
+  // account email links (issue 7)
+  'email_not_verified',
+  'invalid_token',
+  'token_expired',
+  'token_used',
+  'wrong_password',
   // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
   'live_broadcast',
   'audio_space',
@@ -75,6 +81,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // credits (modules/credits): 402 as in the Facebo/Soundc documents
   insufficient_credits: 402,
   internal: 500,
+  email_not_verified: 403,
+  invalid_token: 400,
+  token_expired: 410,
+  token_used: 410,
+  wrong_password: 403,
   live_broadcast: 422,
   audio_space: 422,
 };
@@ -113,6 +124,11 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   // credits (modules/credits): the exact message of the Facebo/Soundc documents
   insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',
+  email_not_verified: 'Confirm your email address first: sign up again with it to get a new link',
+  invalid_token: 'This link is not valid',
+  token_expired: 'This link has expired; ask for a new one',
+  token_used: 'This link has already been used; ask for a new one',
+  wrong_password: 'The current password is wrong',
   live_broadcast: 'This post is a live broadcast, not a video file',
   audio_space: 'This post is an audio Space, not a video',
 };

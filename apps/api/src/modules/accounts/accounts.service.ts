@@ -1,8 +1,11 @@
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
+import type { Mailer } from '../../lib/mail/mailer';
 import { normalizeEmail } from '../users/users.repository';
+import type { AccountMails } from './account-mails';
 import type { AuthThrottle } from './auth-throttle';
+import type { EmailTokens } from './email-tokens';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import type { IssuedSession, SessionService } from './sessions.service';
 
@@ -11,38 +14,66 @@ export interface SignedIn {
   session: IssuedSession;
 }
 
-const EMAIL_TAKEN = 'An account with this email already exists';
-
-/**
- * Sign-up, login, logout. An account created by the operator CLI has no password yet: signing
- * up with its email sets one ("claims" it). Once a password exists, sign-up answers 409.
- */
-export function createAccountService(deps: {
+export interface AccountDeps {
   prisma: PrismaClient;
   sessions: SessionService;
   throttle: AuthThrottle;
+  tokens: EmailTokens;
+  mailer: Pick<Mailer, 'queue'>;
+  mails: AccountMails;
   logger: Logger;
-}) {
+  now: () => Date;
+}
+
+/**
+ * Sign-up, email verification, login, logout. An account is usable from the dashboard only once
+ * the owner of its address has followed the emailed link: sign-up never opens a session, never
+ * sets a password on an existing account, and answers the same whether the address is new, an
+ * unclaimed operator-created account, or a registered one (which gets a "someone tried" mail).
+ */
+export function createAccountService(deps: AccountDeps) {
   return {
-    async signup(input: { email: string; password: string; ip: string; previousToken?: string }): Promise<SignedIn> {
+    async signup(input: { email: string; password: string; ip: string }): Promise<void> {
       const email = normalizeEmail(input.email);
       await deps.throttle.attempt(input.ip, email);
-      const existing = await deps.prisma.user.findUnique({ where: { email } });
-      if (existing?.passwordHash) throw new AppError('conflict', EMAIL_TAKEN);
+      // hashed in every branch, so the answer takes as long for a registered address as for a new one
       const passwordHash = await hashPassword(input.password);
-      let user: { id: string; email: string };
-      if (existing) {
-        // only if still unclaimed: two concurrent claims cannot both win
-        const claimed = await deps.prisma.user.updateMany({ where: { id: existing.id, passwordHash: null }, data: { passwordHash } });
-        if (claimed.count === 0) throw new AppError('conflict', EMAIL_TAKEN);
-        user = existing;
-        deps.logger.info({ userId: user.id }, 'operator-created account claimed by sign-up');
-      } else {
-        user = await deps.prisma.user.create({ data: { email, passwordHash } }).catch((err: unknown) => {
-          if ((err as { code?: string }).code === 'P2002') throw new AppError('conflict', EMAIL_TAKEN);
-          throw err;
-        });
+      const existing = await deps.prisma.user.findUnique({ where: { email } });
+      if (existing?.emailVerifiedAt) {
+        deps.mailer.queue(deps.mails.signupAttempt(email));
+        return;
       }
+      // New, or never verified (operator-created, an earlier unconfirmed sign-up, or an account
+      // from before verification existed): the password waits in the token until the link is followed.
+      const user = existing ?? (await deps.prisma.user.upsert({ where: { email }, create: { email }, update: {} }));
+      const token = await deps.tokens.issue({ userId: user.id, purpose: 'verify_email', email, passwordHash });
+      deps.mailer.queue(deps.mails.verify(email, token));
+    },
+
+    /**
+     * The link from the verification mail, plus the password chosen at sign-up: holding the
+     * mailbox alone (someone else signed up with your address) or the password alone (you
+     * signed up with someone else's) is not enough. Sets the password, marks the address
+     * verified, ends any older session of the account and opens one.
+     */
+    async verifyEmail(input: { token: string; password: string; ip: string; previousToken?: string }): Promise<SignedIn> {
+      await deps.throttle.attempt(input.ip, `token:${input.token}`);
+      const pending = await deps.tokens.check(deps.prisma, input.token, 'verify_email');
+      if (!pending.passwordHash || !(await verifyPassword(input.password, pending.passwordHash))) {
+        throw new AppError('invalid_credentials', 'This is not the password chosen at sign-up');
+      }
+      const user = await deps.prisma.$transaction(async (tx) => {
+        const row = await deps.tokens.consume(tx, input.token, 'verify_email');
+        const owner = await tx.user.findUnique({ where: { id: row.userId } });
+        if (!owner || owner.email !== row.email) throw new AppError('invalid_token', 'This link was sent to an address the account no longer uses');
+        await deps.tokens.retireOthers(tx, owner.id, ['verify_email']);
+        await tx.session.deleteMany({ where: { userId: owner.id } });
+        return tx.user.update({
+          where: { id: owner.id },
+          data: { passwordHash: row.passwordHash, emailVerifiedAt: owner.emailVerifiedAt ?? deps.now() },
+        });
+      });
+      deps.logger.info({ userId: user.id }, 'email address verified');
       await deps.sessions.destroy(input.previousToken);
       const session = await deps.sessions.create(user.id);
       return { user: { id: user.id, email: user.email }, session };
@@ -57,7 +88,9 @@ export function createAccountService(deps: {
         throw new AppError('invalid_credentials');
       }
       if (!(await verifyPassword(input.password, user.passwordHash))) throw new AppError('invalid_credentials');
-      await deps.throttle.succeeded(email);
+      // only someone who knows the password learns that the address is still unproven
+      if (!user.emailVerifiedAt) throw new AppError('email_not_verified');
+      await deps.throttle.succeeded(input.ip, email);
       // a fresh session id on every login (no session fixation)
       await deps.sessions.destroy(input.previousToken);
       const session = await deps.sessions.create(user.id);
@@ -66,6 +99,11 @@ export function createAccountService(deps: {
 
     async logout(token: string | undefined): Promise<void> {
       await deps.sessions.destroy(token);
+    },
+
+    /** "Log out everywhere": every session of the account, this one included. */
+    async logoutEverywhere(userId: string): Promise<number> {
+      return deps.sessions.destroyAllFor(userId);
     },
   };
 }

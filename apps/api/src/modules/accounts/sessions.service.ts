@@ -50,6 +50,12 @@ export function createSessionService(deps: { prisma: PrismaClient; ttlSeconds: n
       return { id: row.id, userId: row.userId, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
     },
 
+    /** Ends every session of the user except `keepId` (the caller's own); returns how many ended. */
+    async destroyAllFor(userId: string, keepId?: string): Promise<number> {
+      const { count } = await deps.prisma.session.deleteMany({ where: { userId, ...(keepId ? { id: { not: keepId } } : {}) } });
+      return count;
+    },
+
     async destroy(token: string | undefined): Promise<void> {
       if (!token || !TOKEN_SHAPE.test(token)) return;
       await deps.prisma.session.deleteMany({ where: { id: sessionId(token) } });

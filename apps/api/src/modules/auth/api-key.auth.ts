@@ -3,7 +3,7 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
-import { isPremium } from '../billing/premium';
+import { isPremium, type PremiumPolicy } from '../billing/premium';
 import { hashApiKey, looksLikeApiKey } from '../keys/key-format';
 import type { AuthCache, KeyPrincipal } from './auth-cache';
 
@@ -18,7 +18,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export function createKeyResolver(deps: {
   prisma: PrismaClient;
   cache: AuthCache;
-  pastDueGraceHours: number;
+  premium: PremiumPolicy;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -30,14 +30,14 @@ export function createKeyResolver(deps: {
       const generation = deps.cache.generation();
       const row = await deps.prisma.apiKey.findUnique({
         where: { hash },
-        include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true } } } } },
+        include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true, priceId: true } } } } },
       });
       principal =
         row && !row.revokedAt
           ? {
               keyId: row.id,
               userId: row.userId,
-              premium: isPremium(row.user, now(), deps.pastDueGraceHours),
+              premium: isPremium(row.user, now(), deps.premium),
               expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
             }
           : null;

@@ -1,7 +1,7 @@
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
-import { isPremium } from './premium';
+import { isPremium, type PremiumPolicy } from './premium';
 import { isStripeError, type StripeClient } from './stripe.client';
 
 export interface SubscriptionView {
@@ -28,7 +28,7 @@ export function createBillingService(deps: {
   prisma: PrismaClient;
   stripe: StripeClient | null;
   priceId: string | undefined;
-  pastDueGraceHours: number;
+  premium: PremiumPolicy;
   logger: Logger;
   now: () => Date;
 }) {
@@ -111,12 +111,12 @@ export function createBillingService(deps: {
       const user = await account(userId);
       const now = deps.now();
       const granting = (s: (typeof user.subscriptions)[number]) =>
-        isPremium({ complimentaryPremium: false, subscriptions: [s] }, now, deps.pastDueGraceHours);
+        isPremium({ complimentaryPremium: false, subscriptions: [s] }, now, deps.premium);
       const [sub] = [...user.subscriptions].sort(
         (a, b) => Number(granting(b)) - Number(granting(a)) || b.stripeEventAt.getTime() - a.stripeEventAt.getTime(),
       );
       return {
-        premium: isPremium(user, now, deps.pastDueGraceHours),
+        premium: isPremium(user, now, deps.premium),
         complimentary: user.complimentaryPremium,
         subscription: sub
           ? { status: sub.status, current_period_end: sub.currentPeriodEnd?.toISOString() ?? null, cancel_at_period_end: sub.cancelAtPeriodEnd }

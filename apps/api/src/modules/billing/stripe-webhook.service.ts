@@ -7,18 +7,26 @@ import { isStripeError, type StripeClient, type StripeEvent, type StripeSubscrip
 
 export type WebhookOutcome = ApplyOutcome | 'ignored';
 
+/** How far a webhook signature's timestamp may be from now, either way (Stripe's default: 5 minutes). */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
 type Ref = string | { id: string } | null | undefined;
 const idOf = (ref: Ref): string | null => (ref == null ? null : typeof ref === 'string' ? ref : ref.id);
 
-/** Our view of a Stripe subscription object (any API version: period end moved to items in 2025). */
-export function subscriptionState(sub: StripeSubscription): SubscriptionState {
+/**
+ * Our view of a Stripe subscription object (any API version: period end moved to items in 2025).
+ * The price kept is the first item's that is a premium price, else the first item's (which then
+ * grants nothing: premium.ts checks the price).
+ */
+export function subscriptionState(sub: StripeSubscription, premiumPrices: ReadonlySet<string>): SubscriptionState {
   const itemEnds = (sub.items?.data ?? []).map((i) => i.current_period_end).filter((n): n is number => typeof n === 'number');
   const legacyEnd = (sub as unknown as { current_period_end?: number }).current_period_end;
+  const prices = (sub.items?.data ?? []).map((i) => i.price?.id).filter((p): p is string => typeof p === 'string');
   const end = itemEnds.length > 0 ? Math.max(...itemEnds) : legacyEnd;
   return {
     id: sub.id,
     status: sub.status,
-    priceId: sub.items?.data?.[0]?.price?.id ?? null,
+    priceId: prices.find((p) => premiumPrices.has(p)) ?? prices[0] ?? null,
     currentPeriodEnd: typeof end === 'number' ? new Date(end * 1000) : null,
     cancelAtPeriodEnd: Boolean(sub.cancel_at_period_end),
     customerId: idOf(sub.customer),
@@ -42,11 +50,21 @@ export function createStripeWebhookService(deps: {
   stripe: StripeClient | null;
   webhookSecret: string | undefined;
   repo: BillingRepository;
+  /** Prices that are the premium plan (STRIPE_PRICE_ID, STRIPE_PRICE_IDS). */
+  premiumPrices: ReadonlySet<string>;
   authCache: Pick<AuthCache, 'userChanged'>;
   logger: Logger;
   /** Credits for paid billing periods (modules/credits). */
   creditGrants?: Pick<CreditGrants, 'invoicePaid'>;
 }) {
+  const state = (sub: StripeSubscription): SubscriptionState => {
+    const found = subscriptionState(sub, deps.premiumPrices);
+    if (!found.priceId || !deps.premiumPrices.has(found.priceId)) {
+      deps.logger.warn({ subscription: sub.id, price: found.priceId }, 'Stripe subscription to a price that is not premium (STRIPE_PRICE_ID/STRIPE_PRICE_IDS); it grants nothing');
+    }
+    return found;
+  };
+
   async function fetchSubscription(id: string): Promise<StripeSubscription | null> {
     const stripe = deps.stripe;
     if (!stripe) return null;
@@ -66,21 +84,21 @@ export function createStripeWebhookService(deps: {
       case 'customer.subscription.updated':
       case 'customer.subscription.deleted': {
         const sub = event.data.object;
-        return { state: subscriptionState(sub), hints: [sub.metadata?.userId ?? null] };
+        return { state: state(sub), hints: [sub.metadata?.userId ?? null] };
       }
       case 'checkout.session.completed': {
         const session = event.data.object;
         const subId = session.mode === 'subscription' ? idOf(session.subscription) : null;
         const sub = subId ? await fetchSubscription(subId) : null;
         if (!sub) return null;
-        return { state: subscriptionState(sub), hints: [session.client_reference_id, session.metadata?.userId ?? null, sub.metadata?.userId ?? null] };
+        return { state: state(sub), hints: [session.client_reference_id, session.metadata?.userId ?? null, sub.metadata?.userId ?? null] };
       }
       case 'invoice.paid':
       case 'invoice.payment_failed': {
         const subId = invoiceSubscriptionId(event.data.object);
         const sub = subId ? await fetchSubscription(subId) : null;
         if (!sub) return null;
-        return { state: subscriptionState(sub), hints: [sub.metadata?.userId ?? null] };
+        return { state: state(sub), hints: [sub.metadata?.userId ?? null] };
       }
       default:
         return 'ignored';
@@ -100,7 +118,7 @@ export function createStripeWebhookService(deps: {
       userIdHints: found?.hints,
       resolveTie: async (id) => {
         const live = await fetchSubscription(id);
-        return live ? subscriptionState(live) : null;
+        return live ? state(live) : null;
       },
     });
     if (outcome === 'unlinked') {
@@ -120,11 +138,20 @@ export function createStripeWebhookService(deps: {
       const secret = deps.webhookSecret;
       if (!stripe || !secret) throw new AppError('billing_not_configured');
       if (!signature) throw new AppError('bad_request', 'Missing Stripe-Signature header');
+      let event: StripeEvent;
       try {
-        return stripe.webhooks.constructEvent(raw, signature, secret);
+        event = stripe.webhooks.constructEvent(raw, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
       } catch {
         throw new AppError('bad_request', 'Invalid Stripe signature');
       }
+      // The SDK only refuses timestamps too far in the PAST; a signed timestamp far in the future
+      // (a leaked secret, a clock gone wrong) would stay replayable until then. Bound it both ways,
+      // on the same wall clock the SDK uses.
+      const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+      if (!Number.isFinite(signedAt) || signedAt - Date.now() / 1000 > SIGNATURE_TOLERANCE_SECONDS) {
+        throw new AppError('bad_request', 'Invalid Stripe signature (timestamp outside the tolerance)');
+      }
+      return event;
     },
 
     async handle(event: StripeEvent): Promise<WebhookOutcome> {
@@ -136,7 +163,7 @@ export function createStripeWebhookService(deps: {
         const credits = await deps.creditGrants.invoicePaid(invoice, async () => {
           const subId = invoiceSubscriptionId(invoice);
           const sub = subId ? await fetchSubscription(subId) : null;
-          return sub ? subscriptionState(sub).priceId : null;
+          return sub ? subscriptionState(sub, deps.premiumPrices).priceId : null;
         });
         deps.logger.info({ eventId: event.id, invoice: invoice.id, credits }, 'invoice credits');
       }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Response } from 'express';
+import helmet from 'helmet';
 
 export const DASHBOARD_PUBLIC_DIR = path.resolve(__dirname, '../../../../dashboard/public');
 
@@ -14,6 +15,28 @@ export const DASHBOARD_PUBLIC_DIR = path.resolve(__dirname, '../../../../dashboa
  */
 const SHELL_FILES = ['dashboard.html', path.join('dashboard', 'index.html')];
 
+/**
+ * The pages' Content-Security-Policy: scripts, styles, images and API calls from this origin
+ * only; no inline script or style (the pages carry none: an injected <script> or style attribute
+ * does not run); no plugins; never framed (clickjacking). `upgrade-insecure-requests` is left out
+ * so the quick start works on plain http://localhost.
+ */
+export const PAGE_CSP = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+});
+
 export function registerDashboardPages(app: Express, opts: { publicDir?: string } = {}): void {
   const dir = opts.publicDir ?? DASHBOARD_PUBLIC_DIR;
   const sendPage = (res: Response, file: string | undefined, next: NextFunction) => {
@@ -25,12 +48,14 @@ export function registerDashboardPages(app: Express, opts: { publicDir?: string 
   const isDashboard = (p: string) => p === '/dashboard' || p.startsWith('/dashboard/');
   const files = express.static(dir, { index: false, redirect: false, fallthrough: true, dotfiles: 'ignore' });
 
-  app.get('/', (_req, res, next) => sendPage(res, path.join(dir, 'index.html'), next));
+  app.get('/', PAGE_CSP, (_req, res, next) => sendPage(res, path.join(dir, 'index.html'), next));
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApi(req.path)) return next();
-    files(req, res, () => {
-      if (!isDashboard(req.path)) return next();
-      sendPage(res, SHELL_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f)), next);
+    PAGE_CSP(req, res, () => {
+      void files(req, res, () => {
+        if (!isDashboard(req.path)) return next();
+        sendPage(res, SHELL_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f)), next);
+      });
     });
   });
 }

@@ -6,6 +6,8 @@ import { sendOk } from '../../lib/http/envelope';
 import { jsonBody } from '../../lib/http/json-body';
 import { registerAccountRoutes } from '../accounts/accounts.routes';
 import type { AccountService } from '../accounts/accounts.service';
+import type { AccountRecoveryService } from '../accounts/account-recovery.service';
+import { registerAccountSettingsRoutes } from '../accounts/account-settings.routes';
 import { csrfGuard, originGuard, requireSession, sessionUserId } from '../accounts/session.middleware';
 import type { SessionService } from '../accounts/sessions.service';
 import { registerBillingRoutes, registerStripeWebhook } from '../billing/billing.routes';
@@ -24,6 +26,7 @@ import type { DashboardUsageData, MeData } from './dashboard.schemas';
 export interface DashboardDeps {
   env: Env;
   accounts: AccountService;
+  recovery: AccountRecoveryService;
   sessions: SessionService;
   users: UsersRepository;
   keys: KeyService;
@@ -77,6 +80,7 @@ export function registerDashboard(app: Express, deps: DashboardDeps): void {
     const data: DashboardUsageData = { windows: windowStanding(windows), ...summary, credits };
     sendOk(res, data);
   });
+  registerAccountSettingsRoutes(authed, deps);
   registerDashboardKeyRoutes(authed, deps);
   registerBillingRoutes(authed, deps);
   api.use(authed);

@@ -62,7 +62,9 @@ export function renderAuth(opts) {
       { class: 'field' },
       h('label', { class: 'label', for: password.id }, 'Password'),
       password,
-      signup ? h('span', { class: 'hint', id: `${p}-password-hint` }, 'At least 10 characters.') : null,
+      signup
+        ? h('span', { class: 'hint', id: `${p}-password-hint` }, 'At least 10 characters. We email you a link to confirm the address.')
+        : h('a', { class: 'hint', href: '/dashboard/forgot-password', 'data-link': true, 'data-testid': 'goto-forgot' }, 'Forgot your password?'),
     ),
     error,
     submit,
@@ -87,9 +89,15 @@ export function renderAuth(opts) {
     submit.setAttribute('aria-busy', 'true');
     submit.replaceChildren(h('span', { class: 'spinner', 'aria-hidden': 'true' }), signup ? 'Creating account…' : 'Logging in…');
     try {
-      if (signup) await api.signup(email.value.trim(), password.value);
-      else await api.login(email.value.trim(), password.value);
-      toast(signup ? 'Welcome to twdown! Your account is ready.' : 'Welcome back!');
+      if (signup) {
+        // nothing is open yet: the account opens from the link we mail
+        await api.signup(email.value.trim(), password.value);
+        sessionStorage.setItem('twdown.mailedTo', email.value.trim());
+        opts.navigate('/dashboard/check-email');
+        return;
+      }
+      await api.login(email.value.trim(), password.value);
+      toast('Welcome back!');
       await opts.onAuthenticated();
     } catch (err) {
       showError(err instanceof Error ? err.message : String(err));
