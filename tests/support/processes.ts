@@ -17,7 +17,10 @@ export interface ApiProcess {
  * "listening on http://localhost:PORT" line) as its own OS process on a free port.
  */
 export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, script = 'apps/api/src/main.ts'): Promise<ApiProcess> {
-  const proc = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script], {
+  // node with tsx's loader rather than the tsx CLI: the CLI relays signals through a child and
+  // SIGKILLs it when the child does not confirm within 30 ms (a busy server under load), which
+  // would turn a graceful SIGTERM into resets.
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

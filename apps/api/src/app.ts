@@ -2,7 +2,7 @@ import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Env } from './lib/config/env';
 import type { PrismaClient } from './lib/db/prisma';
-import { errorHandler, notFound } from './lib/http/error-handler';
+import { errorHandler, methodNotAllowed, notFound } from './lib/http/error-handler';
 import { requestId } from './lib/http/request-id';
 import { requestLog } from './lib/http/request-log';
 import type { Logger } from './lib/logger/logger';
@@ -20,6 +20,8 @@ import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
+import type { AbuseLimits } from './modules/ratelimit/abuse-limits';
+import { optionsAsEnvelope } from './lib/http/options';
 
 export interface AppDeps {
   env: Env;
@@ -33,6 +35,7 @@ export interface AppDeps {
   /** Balance and recent ledger entries for GET /usage (modules/credits). */
   creditsStanding: CreditsStandingDeps;
   isShuttingDown: () => boolean;
+  abuse: AbuseLimits;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
 }
@@ -45,30 +48,39 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(optionsAsEnvelope(app));
 
   registerHealthRoutes(app, deps);
 
   const api = Router();
-  const auth = apiKeyAuth(deps.resolveKey);
+  const auth = [deps.abuse.authFailureGate(), apiKeyAuth(deps.resolveKey)];
   const premium: RequestHandler = async (req, res, next) => {
     if (req.principal?.premium) return next();
     // still tell the caller where they stand, without counting the refused call
     await rateLimitStanding({ limits: deps.limits })(req, res, () => undefined);
     next(new AppError('not_premium'));
   };
-  const protect = [auth, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protect = [...auth, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
 
   const baseUrl = deps.env.PUBLIC_BASE_URL ?? `http://localhost:${deps.env.PORT}`;
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
   const openapi = buildOpenApi(baseUrl);
   registerTwitterRoutes(api, { protect, extractor: deps.extractor, docs: (_req, res) => void res.json(docs) });
-  registerTwitterBatchRoutes(api, { authorize: [auth, premium], limits: deps.limits, usage: deps.usage, extractor: deps.extractor, logger: deps.logger });
-  registerUsageRoutes(api, { auth, prisma: deps.prisma, usage: deps.usage, limits: deps.limits, creditsStanding: deps.creditsStanding });
+  registerTwitterBatchRoutes(api, { authorize: [...auth, premium], limits: deps.limits, usage: deps.usage, extractor: deps.extractor, logger: deps.logger });
+  registerUsageRoutes(api, {
+    auth: [...auth, deps.abuse.usageReadLimit()],
+    prisma: deps.prisma,
+    usage: deps.usage,
+    limits: deps.limits,
+    creditsStanding: deps.creditsStanding,
+  });
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
+  api.all('/openapi.json', methodNotAllowed(['GET']));
   registerApiReference(app);
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 
+  api.use(deps.abuse.countAuthFailures());
   app.use('/api/v1', api);
   app.use(notFound());
   app.use(errorHandler(deps.logger));

@@ -8,6 +8,7 @@ import { createAuthCache } from './modules/auth/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
 import { createRateLimitService, windowsFromLimits } from './modules/ratelimit/rate-limit.service';
 import { createUsageService } from './modules/usage/usage.service';
+import { createAbuseLimits } from './modules/ratelimit/abuse-limits';
 import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
 import { createExtractionService } from './modules/twitter/extraction.service';
@@ -47,7 +48,7 @@ export async function createContainer(opts: ContainerOptions) {
   const now = opts.now ?? (() => new Date());
   const prefix = opts.keyPrefix ?? 'twdown';
   const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
-  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger) : null;
+  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger, 'main', { commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }) : null;
   if (redis) {
     await waitForRedis(redis).catch((err: unknown) => {
       // Not fatal: the rate limiter falls back to per-process limits until Redis is back.
@@ -57,7 +58,12 @@ export async function createContainer(opts: ContainerOptions) {
   // X tokens and the extraction cache need a key-value store; without Redis an in-process one serves.
   const xRedis: Redis = redis ?? new IORedisMock();
 
-  const authCache = createAuthCache({ ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000, redis, logger });
+  const authCache = createAuthCache({
+    ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
+    outageTtlMs: env.AUTH_CACHE_OUTAGE_TTL_SECONDS * 1000,
+    redis,
+    logger,
+  });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
   const premium = premiumPolicyFrom(env);
   const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
@@ -71,6 +77,12 @@ export async function createContainer(opts: ContainerOptions) {
       perDay: env.RATE_LIMIT_PER_DAY,
     }),
     keyPrefix: `${prefix}:rl`,
+  });
+  const abuse = createAbuseLimits({
+    redis,
+    keyPrefix: `${prefix}:abuse`,
+    usageReadsPerMinute: env.USAGE_READS_PER_MINUTE,
+    authFailuresPerIpPerMinute: env.AUTH_FAILURES_PER_IP_PER_MINUTE,
   });
   const usage = createUsageService({ prisma, redis, logger, keyPrefix: `${prefix}:usage` });
 
@@ -164,6 +176,7 @@ export async function createContainer(opts: ContainerOptions) {
     extractor,
     creditsStanding,
     isShuttingDown: () => shuttingDown,
+    abuse,
     plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
 

@@ -1,14 +1,16 @@
 import path from 'node:path';
-import type { Server } from 'node:http';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { issueDemoKey } from './demo';
 import { loadEnvOrExit } from './lib/config/env';
+import { createHttpServer } from './lib/http/server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
 import { migrateDatabase } from './lib/db/migrate';
 import { createLogger } from './lib/logger/logger';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
+const CLOSE_TIMEOUT_MS = 1_000;
+const ANSWER_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const env = loadEnvOrExit();
@@ -40,12 +42,12 @@ async function main(): Promise<void> {
     keyPrefix: env.REDIS_KEY_PREFIX,
   });
   const app = buildApp(container.deps);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+  const http = createHttpServer(app, {
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    logger,
   });
-  server.keepAliveTimeout = 65_000;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const port = await http.listen(env.PORT, env.HOST);
   logger.info({ port }, `twdown API listening on http://localhost:${port}/api/v1`);
 
   if (embedded) {
@@ -68,31 +70,36 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    logger.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down: finishing in-flight requests');
     container.beginShutdown();
+    // A last resort if closing the services itself hangs: the drain answers every request by the
+    // end of the grace period, so only a stuck close gets here.
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out; exiting');
       process.exit(1);
-    }, 15_000);
+    }, env.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
-    // keep-alive sockets become idle as in-flight responses finish: close them as they do
-    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     const finish = async () => {
-      clearInterval(reaper);
-      await container.close();
+      // The grace period covers everything: requests get what is left after the time reserved
+      // for answering the stragglers (0.5 s) and closing the services (1 s).
+      await http.drain(Math.max(0, env.SHUTDOWN_GRACE_MS - ANSWER_TIMEOUT_MS - CLOSE_TIMEOUT_MS));
+      // Usage is flushed first thing in close(); what may hang after it (an X request that never
+      // answers keeps the X client's pool open) must not keep the process alive: 1 s, then exit.
+      const closed = await Promise.race([
+        container.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS).unref()),
+      ]);
+      if (!closed) logger.warn('services did not close within 1 s; exiting anyway');
       if (embedded) await embedded.stop();
       logger.info('bye');
     };
-    server.close(() => {
-      finish().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'error while closing connections');
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
+    finish().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while closing connections');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -213,7 +213,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description upstream_unavailable: X is unavailable or rate-limiting us, retry later */
+                /** @description upstream_unavailable: X is unavailable or rate-limiting us, retry later; shutting_down: The server is restarting, retry */
                 503: {
                     headers: {
                         /** @description Limit of the window closest to exhaustion */
@@ -316,6 +316,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description rate_limited: Rate limit exceeded */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description internal: Internal server error */
                 500: {
                     headers: {
@@ -373,6 +382,15 @@ export interface paths {
                 };
                 /** @description missing_api_key: Missing API key; invalid_api_key: Invalid API key */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: Rate limit exceeded */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -92,6 +92,22 @@ export const envSchema = z.object({
   /** More prices that grant premium (comma-separated price_... ids), besides STRIPE_PRICE_ID. */
   STRIPE_PRICE_IDS: optionalString.transform((v) => (v ? v.split(',').map((p) => p.trim()).filter(Boolean) : [])),
 
+  // --- Resilience (issue 7): Redis deadlines, HTTP timeouts, draining, abuse limits ---
+  /** Deadline of every Redis command, ms; a Redis that stays silent this long counts as down. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(300),
+  /** Time a client has to send a whole request (headers and body, ≤ 16 KB), ms. */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Time a client has to send the request headers, ms (≤ HTTP_REQUEST_TIMEOUT_MS). */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(5_000),
+  /** On SIGTERM: the process exits 0 within this, ms; requests still running 1.5 s before its end are answered 503. */
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  /** While the key-invalidation channel is down, cached keys older than this are re-checked in PostgreSQL, seconds. */
+  AUTH_CACHE_OUTAGE_TTL_SECONDS: z.coerce.number().int().min(0).default(2),
+  /** GET /api/v1/usage calls per key per minute. */
+  USAGE_READS_PER_MINUTE: positiveInt.default(30),
+  /** Refused API-key requests (unknown/revoked key, or not premium) per client IP per minute. */
+  AUTH_FAILURES_PER_IP_PER_MINUTE: positiveInt.default(60),
+
   // --- Credits (issue 8: ledger, grants, conversion price; modules/credits, docs/billing.md) ---
   /** Credits a premium account receives per paid billing period (and per month of complimentary premium); 0 = none. */
   CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),

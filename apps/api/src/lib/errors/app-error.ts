@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'billing_not_configured',
   'billing_provider_error',
+  // resilience (issue 7)
+  'shutting_down',
+  'request_timeout',
   // credits (modules/credits)
   'insufficient_credits',
   'internal',
@@ -78,6 +81,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   billing_not_configured: 503,
   billing_provider_error: 502,
+  shutting_down: 503,
+  request_timeout: 408,
   // credits (modules/credits): 402 as in the Facebo/Soundc documents
   insufficient_credits: 402,
   internal: 500,
@@ -121,6 +126,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   upstream_unavailable: 'X is unavailable or rate-limiting us, retry later',
   billing_not_configured: 'Billing is not configured on this server',
   billing_provider_error: 'The payment provider could not be reached, retry later',
+  shutting_down: 'The server is restarting, retry',
+  request_timeout: 'The request was not received in time',
   // credits (modules/credits): the exact message of the Facebo/Soundc documents
   insufficient_credits: 'Insufficient credits',
   internal: 'Internal server error',

@@ -7,6 +7,46 @@ import { errorBody } from './envelope';
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
+  expose?: boolean;
+  code?: string;
+}
+
+/**
+ * Every way reading a request body can fail is the client's doing: a clear 400 in the envelope,
+ * never a 500. body-parser tags most failures with `type`; a body that does not decompress
+ * (corrupt or truncated gzip/deflate/br) comes through as zlib's own error with only a 4xx
+ * `status` (http-errors), so anything with a client status that body-parser or the router raised
+ * is a bad request too. Content-Encoding is never refused with 415: the v1 contract answers
+ * every body problem with 400 (see docs/security.md, "Malformed bodies and fuzzing").
+ */
+function bodyError(bp: BodyParserError): AppError | undefined {
+  switch (bp.type) {
+    case 'entity.parse.failed':
+      return new AppError('invalid_json');
+    case 'entity.too.large':
+      return new AppError('payload_too_large');
+    case 'encoding.unsupported':
+      return new AppError('bad_request', 'Unsupported Content-Encoding (use gzip, deflate, br or none)');
+    case 'charset.unsupported':
+      return new AppError('bad_request', 'Unsupported body charset (use utf-8)');
+    case 'request.aborted':
+      return new AppError('bad_request', 'Request aborted');
+    case 'request.size.invalid':
+      return new AppError('bad_request', 'Request body size did not match Content-Length');
+    default:
+      break;
+  }
+  if (typeof bp.code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI|ERR_ZSTD)/.test(bp.code)) {
+    return new AppError('bad_request', 'Request body could not be decompressed (corrupt or truncated)');
+  }
+  // http-errors mark client errors `expose`; the router's "Failed to decode param" is a URIError
+  // with status 400 and no such mark.
+  if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500 && (bp.expose === true || bp instanceof URIError)) {
+    if (bp.status === 404) return new AppError('route_not_found');
+    if (bp.status === 403) return new AppError('forbidden');
+    return new AppError('bad_request');
+  }
+  return undefined;
 }
 
 /** Known library errors mapped on purpose; anything else is a 500. */
@@ -15,19 +55,9 @@ function toAppError(err: unknown): AppError | undefined {
   if (err instanceof ZodError) {
     return new AppError('bad_request', err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   }
-  const bp = err as BodyParserError;
-  switch (bp?.type) {
-    case 'entity.parse.failed':
-      return new AppError('invalid_json');
-    case 'entity.too.large':
-      return new AppError('payload_too_large');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new AppError('bad_request', 'Unsupported body encoding or charset');
-    case 'request.aborted':
-      return new AppError('bad_request', 'Request aborted');
-    default:
-      break;
+  if (typeof err === 'object' && err !== null) {
+    const mapped = bodyError(err as BodyParserError);
+    if (mapped) return mapped;
   }
   const code = (err as { code?: string })?.code;
   if (code === 'P2025') return new AppError('not_found');

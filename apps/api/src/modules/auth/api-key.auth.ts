@@ -1,5 +1,3 @@
-import passport from 'passport';
-import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
@@ -13,7 +11,12 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/**
+ * `Bearer <key>` with any run of spaces or tabs after the scheme (RFC 7235 allows 1*SP; proxies
+ * and hand-written clients send more). Only the header is read: keys in query strings or bodies
+ * end up in logs and browser history and are ignored, never compared with the header's.
+ */
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 export function createKeyResolver(deps: {
   prisma: PrismaClient;
@@ -51,32 +54,17 @@ export function createKeyResolver(deps: {
 export type KeyResolver = ReturnType<typeof createKeyResolver>;
 
 /**
- * Bearer-key authentication (passport-http-bearer). Only the Authorization header is read:
- * keys in query strings end up in logs and browser history.
+ * Bearer-key authentication. The header is parsed here rather than by passport-http-bearer:
+ * that strategy splits on a single space (so `Bearer  <key>` failed) and refuses a request that
+ * also carries `?access_token=` (so a stray query parameter turned a valid key into a 401).
  */
 export function apiKeyAuth(resolve: KeyResolver): RequestHandler {
-  const strategy = new BearerStrategy((token, done) => {
-    resolve(token).then(
-      (principal) => done(null, principal ?? false),
-      (err: unknown) => done(err as Error),
-    );
-  });
-  const authenticator = new passport.Passport();
-  authenticator.use('api-key', strategy);
-  const authenticate = (handler: (err: unknown, user: KeyPrincipal | false) => void): RequestHandler =>
-    authenticator.authenticate('api-key', { session: false }, handler) as RequestHandler;
-
-  return (req, res, next) => {
-    const header = req.get('authorization');
-    if (!header || !BEARER.test(header)) {
-      next(new AppError('missing_api_key'));
-      return;
-    }
-    authenticate((err, user) => {
-      if (err) return next(err);
-      if (!user) return next(new AppError('invalid_api_key'));
-      req.principal = user;
-      next();
-    })(req, res, next);
+  return async (req, _res, next) => {
+    const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
+    if (!token) throw new AppError('missing_api_key');
+    const principal = await resolve(token);
+    if (!principal) throw new AppError('invalid_api_key');
+    req.principal = principal;
+    next();
   };
 }

@@ -27,6 +27,14 @@ const CHANNEL = 'twdown:auth:invalidate';
  */
 export function createAuthCache(deps: {
   ttlMs: number;
+  /**
+   * While the invalidation channel is down (Redis unreachable or silent), entries older than this
+   * are re-read from PostgreSQL: a change made on another process then reaches this one within
+   * this bound instead of the full TTL. Defaults to ttlMs (no cap).
+   */
+  outageTtlMs?: number;
+  /** How often the subscriber connection checks that Redis still answers, ms. */
+  heartbeatMs?: number;
   redis: Redis | null;
   logger: Logger;
   now?: () => number;
@@ -35,6 +43,11 @@ export function createAuthCache(deps: {
   const entries = new Map<string, Entry>();
   const unknown = new Map<string, number>(); // hash → when it was found not to exist
   let subscriber: Redis | null = null;
+  let heartbeat: NodeJS.Timeout | undefined;
+  // With Redis configured, the channel counts as down until the first subscription succeeds.
+  let channelUp = !deps.redis;
+  const outageTtlMs = Math.min(deps.outageTtlMs ?? deps.ttlMs, deps.ttlMs);
+  const ttl = () => (channelUp ? deps.ttlMs : outageTtlMs);
   const pending = new Set<Promise<unknown>>();
   // Bumped by every invalidation: a database read that started before an invalidation must not
   // put its (now stale) answer in the cache.
@@ -72,12 +85,12 @@ export function createAuthCache(deps: {
     get(hash: string): KeyPrincipal | null | undefined {
       const missAt = unknown.get(hash);
       if (missAt !== undefined) {
-        if (now() - missAt <= deps.ttlMs) return null;
+        if (now() - missAt <= ttl()) return null;
         unknown.delete(hash);
       }
       const entry = entries.get(hash);
       if (!entry) return undefined;
-      if (now() - entry.storedAt > deps.ttlMs) {
+      if (now() - entry.storedAt > ttl()) {
         entries.delete(hash);
         return undefined;
       }
@@ -111,19 +124,39 @@ export function createAuthCache(deps: {
     },
     async listen(): Promise<void> {
       if (!deps.redis || subscriber) return;
-      // The offline queue lets the SUBSCRIBE wait for a (re)connection; ioredis re-subscribes
-      // by itself after a reconnect.
       const sub = deps.redis.duplicate({ enableOfflineQueue: true });
       subscriber = sub;
       sub.on('error', () => undefined); // the main connection already logs Redis errors
       sub.on('message', (_channel: string, message: string) => applyInvalidation(message));
-      // After a reconnect we may have missed messages: drop everything.
-      sub.on('ready', () => applyInvalidation('all:'));
-      const subscribed = sub.subscribe(CHANNEL).catch((err: unknown) => {
-        deps.logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed');
+      const down = () => {
+        if (channelUp) deps.logger.warn('auth invalidation channel down: cached keys are re-checked after the outage TTL');
+        channelUp = false;
+      };
+      sub.on('close', down);
+      sub.on('end', down);
+      // (Re)subscribe on every ready connection: ioredis re-subscribes by itself only to channels
+      // it once subscribed, so a Redis that was down at start-up would otherwise never be. We may
+      // have missed messages while down: drop everything once the subscription is back.
+      let resolveFirst: () => void = () => undefined;
+      const first = new Promise<void>((resolve) => (resolveFirst = resolve));
+      sub.on('ready', () => {
+        sub.subscribe(CHANNEL).then(
+          () => {
+            channelUp = true;
+            applyInvalidation('all:');
+            resolveFirst();
+          },
+          (err: unknown) => deps.logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'),
+        );
       });
+      // A silent Redis closes no socket: a PING that gets no answer within the command deadline
+      // does (the command deadline drops the connection), which marks the channel down.
+      heartbeat = setInterval(() => {
+        if (sub.status === 'ready') sub.ping().catch(() => undefined);
+      }, deps.heartbeatMs ?? 1000);
+      heartbeat.unref();
       // Do not hold start-up hostage to Redis: give up waiting after 2 s (it still subscribes later).
-      await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([first, new Promise((r) => setTimeout(r, 2000).unref())]);
     },
     /** Resolves once every invalidation published so far has left (short-lived processes: the CLI). */
     async drain(): Promise<void> {
@@ -131,6 +164,7 @@ export function createAuthCache(deps: {
     },
     async close(): Promise<void> {
       await Promise.all([...pending]);
+      clearInterval(heartbeat);
       if (subscriber) {
         subscriber.disconnect();
         subscriber = null;

@@ -22,6 +22,7 @@ export const TWITTER_ERROR_CODES: ErrorCode[] = [
   'audio_space',
   'upstream_bad_response',
   'upstream_unavailable',
+  'shutting_down',
   'internal',
 ];
 

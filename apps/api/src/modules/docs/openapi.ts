@@ -111,7 +111,8 @@ export function buildOpenApi(serverUrl: string) {
     request: { body: { required: true, content: json(BatchRequest) } },
     responses: {
       200: { description: 'One result per URL, in order', headers: RATE_HEADERS, content: json(BatchResponse) },
-      ...errors(['missing_api_key', 'invalid_api_key', 'not_premium', 'unsupported_media_type', 'invalid_json', 'payload_too_large', 'bad_request', 'internal']),
+      // rate_limited here is the repeated-bad-key gate (abuse-limits.ts); item refusals are inside a 200
+      ...errors(['missing_api_key', 'invalid_api_key', 'not_premium', 'rate_limited', 'unsupported_media_type', 'invalid_json', 'payload_too_large', 'bad_request', 'internal']),
     },
   });
   registry.registerPath({
@@ -126,7 +127,8 @@ export function buildOpenApi(serverUrl: string) {
     }),
     responses: {
       200: { description: 'Usage', headers: RATE_HEADERS, content: json(UsageResponse) },
-      ...errors(['missing_api_key', 'invalid_api_key']),
+      // rate_limited: the usage-read limit and the repeated-bad-key gate (abuse-limits.ts)
+      ...errors(['missing_api_key', 'invalid_api_key', 'rate_limited']),
     },
   });
   registry.registerPath({

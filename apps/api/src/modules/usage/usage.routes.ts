@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
+import { methodNotAllowed } from '../../lib/http/error-handler';
 import type { PrismaClient } from '../../lib/db/prisma';
 import { creditsStanding, type CreditsStandingDeps } from '../credits/credits.schemas';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit.headers';
@@ -21,9 +22,9 @@ export function windowStanding(windows: WindowState[]): UsageData['windows'] {
 /** GET /usage: not billable, so it reports the standing without counting a request. */
 export function registerUsageRoutes(
   router: Router,
-  deps: { auth: RequestHandler; prisma: PrismaClient; usage: UsageService; limits: RateLimitService; creditsStanding: CreditsStandingDeps },
+  deps: { auth: RequestHandler[]; prisma: PrismaClient; usage: UsageService; limits: RateLimitService; creditsStanding: CreditsStandingDeps },
 ): void {
-  router.get('/usage', deps.auth, async (req, res) => {
+  router.get('/usage', ...deps.auth, async (req, res) => {
     const principal = req.principal;
     if (!principal) throw new AppError('internal');
     const [key, windows, summary, credits] = await Promise.all([
@@ -37,4 +38,5 @@ export function registerUsageRoutes(
     const data: UsageData = { key, windows: windowStanding(windows), ...summary, credits };
     sendOk(res, data);
   });
+  router.all('/usage', methodNotAllowed(['GET']));
 }

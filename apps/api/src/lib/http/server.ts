@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import http, { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../logger/logger';
+import { errorBody } from './envelope';
+
+export interface HttpServerOptions {
+  /** Whole request (headers + body) must arrive within this, ms (Node's default is 5 minutes). */
+  requestTimeoutMs: number;
+  /** Headers must arrive within this, ms. */
+  headersTimeoutMs: number;
+  /** Idle keep-alive sockets are kept this long, ms (above a load balancer's idle timeout). */
+  keepAliveTimeoutMs?: number;
+  /**
+   * On drain, a keep-alive socket that is idle gets this long for a request already on its way
+   * before it is closed, ms (closing at once resets a client that just sent one).
+   */
+  idleGraceMs?: number;
+  logger: Logger;
+}
+
+export type DrainOutcome = 'drained' | 'timed_out';
+
+/**
+ * The HTTP server around the app, owning what Express cannot see: socket timeouts, when a
+ * connection must close, and draining on shutdown.
+ *
+ * A response says `Connection: close` (and Node closes the socket after it) when
+ * - the server is draining: the client learns not to reuse the socket, instead of having it
+ *   reset under its next request;
+ * - the request's body was not fully received (e.g. a 401 before a slow body was read): reading
+ *   the rest only to keep the socket would let a client hold it as long as it likes.
+ */
+export function createHttpServer(app: RequestListener, opts: HttpServerOptions) {
+  let draining = false;
+  const inFlight = new Set<{ req: IncomingMessage; res: ServerResponse }>();
+
+  function closeWhenNeeded(req: IncomingMessage, res: ServerResponse): void {
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    // Node writes headers through writeHead (also implicitly, from end()); this is the last point
+    // at which the Connection header can still change.
+    res.writeHead = ((...args: unknown[]) => {
+      if (!res.headersSent && (draining || !req.complete)) res.setHeader('Connection', 'close');
+      return writeHead(...args);
+    });
+  }
+
+  const server = http.createServer(
+    {
+      requestTimeout: opts.requestTimeoutMs,
+      headersTimeout: Math.min(opts.headersTimeoutMs, opts.requestTimeoutMs),
+      // Node checks the two timeouts above on this interval (default 30 s, too coarse for them).
+      connectionsCheckingInterval: Math.max(250, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      closeWhenNeeded(req, res);
+      const entry = { req, res };
+      inFlight.add(entry);
+      res.once('close', () => inFlight.delete(entry));
+      app(req, res);
+    },
+  );
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
+  // Requests Node refuses before Express sees them (malformed, headers too large, too slow) get
+  // the envelope too, instead of Node's bare "400 Bad Request".
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // `_httpMessage` is the response in progress on this socket: once its headers left, a second
+    // status line would corrupt the stream, so the socket is only closed.
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!socket.writable || current?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const appErr =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('request_timeout')
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? new AppError('bad_request', 'Request headers are too large')
+          : new AppError('bad_request', 'Malformed HTTP request');
+    const body = JSON.stringify(errorBody(appErr, randomUUID()));
+    socket.end(
+      `HTTP/1.1 ${appErr.status} ${STATUS_CODES[appErr.status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  /** Answers a request the grace period did not let finish, so the client is not reset. */
+  function answerUnfinished(req: IncomingMessage, res: ServerResponse): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const err = new AppError('shutting_down', undefined, { retryAfter: 1 });
+    const id = (req as { id?: string }).id ?? '';
+    res.statusCode = err.status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Retry-After', String(err.retryAfter ?? 1));
+    res.end(JSON.stringify(errorBody(err, id)));
+  }
+
+  return {
+    server,
+    isDraining: () => draining,
+    async listen(port: number, host: string): Promise<number> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    /**
+     * Stops taking work: responses from now on close their connection; idle keep-alive sockets
+     * are closed after a short grace; the listener closes with them. In-flight requests may run
+     * for `graceMs`; those still running then are answered 503 `shutting_down`.
+     */
+    async drain(graceMs: number): Promise<DrainOutcome> {
+      draining = true;
+      const started = Date.now();
+      const closed = new Promise<void>((resolve) => {
+        const idleGrace = setTimeout(() => server.close(() => resolve()), opts.idleGraceMs ?? 500);
+        idleGrace.unref();
+      });
+      // Sockets that went idle after their last (Connection: close) response are closed by Node;
+      // the ones idle since before the drain are closed by server.close() above.
+      const finished = closed.then(() => 'drained' as const);
+      const timedOut = new Promise<'timed_out'>((resolve) => {
+        const t = setTimeout(() => resolve('timed_out'), Math.max(0, graceMs - (Date.now() - started)));
+        t.unref();
+      });
+      const outcome = await Promise.race([finished, timedOut]);
+      if (outcome === 'timed_out') {
+        opts.logger.warn({ inFlight: inFlight.size }, 'shutdown grace period over; answering the requests still running with 503');
+        const pending = [...inFlight];
+        for (const { req, res } of pending) answerUnfinished(req, res);
+        // give those answers a moment to leave, then drop whatever is left
+        await Promise.race([
+          Promise.all(pending.map(({ res }) => new Promise((r) => (res.writableFinished ? r(undefined) : res.once('close', r))))),
+          new Promise((r) => setTimeout(r, 500).unref()),
+        ]);
+        server.closeAllConnections();
+      }
+      return outcome;
+    },
+  };
+}
+
+export type HttpServer = ReturnType<typeof createHttpServer>;

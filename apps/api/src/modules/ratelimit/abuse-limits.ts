@@ -1,0 +1,78 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError, isAppError, type ErrorCode } from '../../lib/errors/app-error';
+import type { Redis } from '../../lib/redis/redis';
+import { consumeOne, createInsuredLimiter } from './limiter';
+
+/** Refusals that cost us a lookup (PostgreSQL for an unknown key, the account for a free one). */
+const COUNTED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_api_key', 'not_premium']);
+
+const MINUTE = 60;
+
+/**
+ * Limits on the requests the per-account rate limits never see, because they are not billable:
+ * - `GET /api/v1/usage` per key (each call flushes usage and runs two queries);
+ * - refused API-key requests per client IP (each unknown key is one PostgreSQL lookup, each free
+ *   key's 403 one account read): once an IP has used up its refusals, its API-key requests are
+ *   answered 429 before any lookup until the minute ends.
+ * Shared through Redis like the account limits, per process while Redis is unreachable.
+ */
+export function createAbuseLimits(deps: {
+  redis: Redis | null;
+  keyPrefix: string;
+  usageReadsPerMinute: number;
+  authFailuresPerIpPerMinute: number;
+}) {
+  const usageReads = createInsuredLimiter(deps.redis, {
+    points: deps.usageReadsPerMinute,
+    duration: MINUTE,
+    keyPrefix: `${deps.keyPrefix}:usage-reads`,
+  });
+  const authFailures = createInsuredLimiter(deps.redis, {
+    points: deps.authFailuresPerIpPerMinute,
+    duration: MINUTE,
+    keyPrefix: `${deps.keyPrefix}:auth-failures`,
+  });
+
+  const refused = (message: string, msBeforeNext: number, scope: string) =>
+    new AppError('rate_limited', message, { retryAfter: Math.max(1, Math.ceil(msBeforeNext / 1000)), details: { scope } });
+
+  async function standing(limiter: RateLimiterAbstract, key: string): Promise<{ used: number; msBeforeNext: number }> {
+    const res = await limiter.get(key).catch(() => null); // store trouble: do not refuse on a guess
+    return { used: res?.consumedPoints ?? 0, msBeforeNext: res?.msBeforeNext ?? 0 };
+  }
+
+  return {
+    /** Before API-key auth: an IP out of refusals gets 429 without a lookup. */
+    authFailureGate(): RequestHandler {
+      return async (req, _res, next) => {
+        const { used, msBeforeNext } = await standing(authFailures, req.ip ?? 'unknown');
+        if (used >= deps.authFailuresPerIpPerMinute) {
+          throw refused('Too many refused API-key requests from this address', msBeforeNext, 'auth_failures');
+        }
+        next();
+      };
+    },
+    /** Error middleware on the API router: counts invalid-key and not-premium refusals per IP. */
+    countAuthFailures(): ErrorRequestHandler {
+      return async (err: unknown, req, _res, next) => {
+        if (isAppError(err) && COUNTED_REFUSALS.has(err.code)) {
+          await consumeOne(authFailures, req.ip ?? 'unknown').catch(() => undefined);
+        }
+        next(err);
+      };
+    },
+    /** After API-key auth on GET /usage: calls per key per minute. */
+    usageReadLimit(): RequestHandler {
+      return async (req, _res, next) => {
+        const keyId = req.principal?.keyId;
+        if (!keyId) throw new AppError('internal', undefined, { cause: new Error('usageReadLimit() before auth') });
+        const { ok, res } = await consumeOne(usageReads, keyId);
+        if (!ok) throw refused('Too many usage reads for this key', res.msBeforeNext, 'usage_reads');
+        next();
+      };
+    },
+  };
+}
+
+export type AbuseLimits = ReturnType<typeof createAbuseLimits>;
