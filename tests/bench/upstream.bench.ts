@@ -138,6 +138,7 @@ async function main(): Promise<void> {
     async function startApi(name: string, extraEnv: Record<string, string> = {}): Promise<Api> {
       const env = loadEnv({
         NODE_ENV: 'production',
+        MEDIA_LINK_SECRET: 'bench-media-link-secret-not-for-production',
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
         DATABASE_URL: databaseUrl,
         REDIS_URL,

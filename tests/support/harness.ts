@@ -56,6 +56,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     X_API_BASE_URL: simUrl,
     X_SYNDICATION_BASE_URL: simUrl,
+    X_MEDIA_BASE_URL: `${simUrl}/media`,
     X_MAX_RETRIES: '1',
     X_BODY_TIMEOUT_MS: '2000',
     SMTP_URL: mail.url,

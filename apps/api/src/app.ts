@@ -20,6 +20,8 @@ import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
+import { errorStyleForApi } from './lib/http/envelope';
+import type { MediaFeature } from './modules/media/media.feature';
 import type { AbuseLimits } from './modules/ratelimit/abuse-limits';
 import { optionsAsEnvelope } from './lib/http/options';
 
@@ -35,6 +37,8 @@ export interface AppDeps {
   /** Balance and recent ledger entries for GET /usage (modules/credits). */
   creditsStanding: CreditsStandingDeps;
   isShuttingDown: () => boolean;
+  /** /download, /convert (both families) and /media download links */
+  media?: MediaFeature;
   abuse: AbuseLimits;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
@@ -60,7 +64,8 @@ export function buildApp(deps: AppDeps): Express {
     await rateLimitStanding({ limits: deps.limits })(req, res, () => undefined);
     next(new AppError('not_premium'));
   };
-  const protect = [...auth, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protectWith = (authenticate: RequestHandler[]) => [...authenticate, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
+  const protect = protectWith(auth);
 
   const baseUrl = deps.env.PUBLIC_BASE_URL ?? `http://localhost:${deps.env.PORT}`;
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
@@ -80,8 +85,14 @@ export function buildApp(deps: AppDeps): Express {
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 
+  const compat = Router(); // Facebo/Soundc-compatible family under /api
+  const compatAuth = [deps.abuse.authFailureGate(), apiKeyAuth(deps.resolveKey, { rawKey: true })];
+  deps.media?.register({ compat, v1: api, protectCompat: protectWith(compatAuth), protectV1: protect });
+  app.use('/api', errorStyleForApi());
   api.use(deps.abuse.countAuthFailures());
+  compat.use(deps.abuse.countAuthFailures());
   app.use('/api/v1', api);
+  app.use('/api', compat);
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -23,6 +23,7 @@ import { createStripeWebhookService } from './modules/billing/stripe-webhook.ser
 import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createCreditsService } from './modules/credits/credits.service';
+import { createMediaFeature } from './modules/media/media.feature';
 import { createCreditGrants } from './modules/credits/credit-grants';
 
 export interface ContainerOptions {
@@ -154,6 +155,8 @@ export async function createContainer(opts: ContainerOptions) {
     creditGrants,
   });
 
+  const media = createMediaFeature({ env, logger, redis, extractor, credits, keyPrefix: prefix });
+
   let shuttingDown = false;
   const localFlushTimer = setInterval(() => {
     usage.flushLocal().catch((err: unknown) => logger.warn({ err: String(err) }, 'usage counters not flushed'));
@@ -176,6 +179,7 @@ export async function createContainer(opts: ContainerOptions) {
     extractor,
     creditsStanding,
     isShuttingDown: () => shuttingDown,
+    media,
     abuse,
     plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
@@ -197,6 +201,7 @@ export async function createContainer(opts: ContainerOptions) {
     usage,
     xClient,
     credits,
+    media,
     creditGrants,
     beginShutdown() {
       shuttingDown = true;
@@ -209,6 +214,7 @@ export async function createContainer(opts: ContainerOptions) {
       await usage.flush().catch((err: unknown) => logger.warn({ err: String(err) }, 'final usage flush failed'));
       await mailer.close();
       await xClient.close();
+      await media.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       if (!opts.redisUrl) xRedis.disconnect();

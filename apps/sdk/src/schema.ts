@@ -660,6 +660,578 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List every media item of a post, with our download links */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DownloadRequest"];
+                };
+            };
+            responses: {
+                /** @description Media items in post order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DownloadResponse"];
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; url_required: URL parameter is required; invalid_url: Invalid Twitter/X URL format; unsupported_url: Short t.co links are not supported; paste the post URL (x.com/<user>/status/<id>) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing_api_key: Missing API key; invalid_api_key: Invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_premium: API access is only available for premium users */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_not_found: Post not found or deleted; protected_account: This post is from a protected account; suspended_account: This post is from a suspended account; age_restricted: This post is age-restricted and can only be viewed when logged in; no_media: No media found in this post */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: Rate limit exceeded */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description upstream_unavailable: X is unavailable or rate-limiting us, retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/convert/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert the video of a post (or a video.twimg.com MP4) and stream the file back */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key within 24 h is not charged again */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    format: "mp3" | "mp4" | "wav" | "gif";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConvertRequest"];
+                };
+            };
+            responses: {
+                /** @description The converted file, streamed (Content-Disposition attachment; X-Credits-Charged; X-Subtitles when subtitles were asked) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "audio/mpeg": string;
+                        "video/mp4": string;
+                        "audio/wav": string;
+                        "image/gif": string;
+                    };
+                };
+                /** @description url_required: URL parameter is required; invalid_url: Invalid Twitter/X URL format; invalid_option: Invalid conversion option; output_too_long: The requested output is too long; bad_request: Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing_api_key: Missing API key; invalid_api_key: Invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description insufficient_credits: Insufficient credits */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_premium: API access is only available for premium users */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description route_not_found: Route not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_not_found: Post not found or deleted; no_video: No video found; no_audio: This media has no audio track */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: Rate limit exceeded; convert_account_busy: Too many conversions running for this account at once */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description media_unavailable: X did not serve this media file; convert_failed: The conversion failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description convert_busy: All conversion workers are busy, retry shortly; upstream_unavailable: X is unavailable or rate-limiting us, retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow a download link from /download (no key needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    Range?: string;
+                };
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, as an attachment named <user>-<statusId>-<n>.<ext> */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description The requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description media_host_not_allowed: Only media hosted on video.twimg.com and pbs.twimg.com can be fetched */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description media_link_invalid: Invalid download link (it was altered or not issued by this server) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description media_link_expired: This download link has expired; request a new one from /download */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description media_unavailable: X did not serve this media file */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List every media item of a post, with our download links */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DownloadRequest"];
+                };
+            };
+            responses: {
+                /** @description Media items in post order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DownloadCompatResponse"];
+                    };
+                };
+                /** @description unsupported_media_type: Missing URL; invalid_json: Missing URL; url_required: Missing URL; invalid_url: Missing URL; unsupported_url: Missing URL */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description missing_api_key: Invalid API token; invalid_api_key: Invalid API token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description not_premium: API access is only available for premium users */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description post_not_found: Post not found or deleted; protected_account: This post is from a protected account; suspended_account: This post is from a suspended account; age_restricted: This post is age-restricted and can only be viewed when logged in; no_media: No media found in this post */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description rate_limited: Rate limit exceeded */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description upstream_unavailable: X is unavailable or rate-limiting us, retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/convert/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert the video of a post (or a video.twimg.com MP4) and stream the file back */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key within 24 h is not charged again */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    format: "mp3" | "mp4" | "wav" | "gif";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConvertRequest"];
+                };
+            };
+            responses: {
+                /** @description The converted file, streamed (Content-Disposition attachment; X-Credits-Charged; X-Subtitles when subtitles were asked) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "audio/mpeg": string;
+                        "video/mp4": string;
+                        "audio/wav": string;
+                        "image/gif": string;
+                    };
+                };
+                /** @description url_required: Missing URL; invalid_url: Missing URL; invalid_option: Missing URL; output_too_long: Missing URL; bad_request: Missing URL */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description missing_api_key: Invalid API token; invalid_api_key: Invalid API token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description insufficient_credits: Insufficient credits */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description not_premium: API access is only available for premium users */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description route_not_found: Route not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description post_not_found: Post not found or deleted; no_video: No video found; no_audio: This media has no audio track */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description rate_limited: Rate limit exceeded; convert_account_busy: Too many conversions running for this account at once */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description media_unavailable: X did not serve this media file; convert_failed: The conversion failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+                /** @description convert_busy: All conversion workers are busy, retry shortly; upstream_unavailable: X is unavailable or rate-limiting us, retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1006,6 +1578,104 @@ export interface components {
                     }[];
                 };
             };
+        };
+        /**
+         * @example {
+         *       "url": "https://x.com/sim_media/status/993002"
+         *     }
+         */
+        DownloadRequest: {
+            /** @description Link to a post on x.com / twitter.com (every form POST /api/v1/twitter accepts) */
+            url: string;
+        };
+        DownloadCompatResponse: {
+            /** @constant */
+            success: true;
+            items: {
+                /** @description The best rendition (highest bitrate; original size for photos), on X's host */
+                url: string;
+                /** @enum {string} */
+                type: "video" | "gif" | "photo";
+                thumbnail: string;
+                mime_type: string;
+                /** @constant */
+                site: "x";
+                /** @description The post text, trimmed; "@user" when it has none */
+                title: string;
+                /** @description Every rendition, best first */
+                variants: {
+                    url: string;
+                    width: number;
+                    height: number;
+                    /** @description bits per second; null for photos and GIFs */
+                    bitrate: number | null;
+                    content_type: string;
+                }[];
+                /** @description Seconds; null for photos and GIFs */
+                duration: number | null;
+                /** @description Our signed link (GET, no key needed, expires after MEDIA_LINK_TTL_SECONDS) that streams the file as <user>-<statusId>-<n>.<ext> */
+                download_url: string;
+            }[];
+        };
+        DownloadResponse: {
+            /** @constant */
+            code: 0;
+            /** @constant */
+            message: "ok";
+            data: {
+                items: {
+                    /** @description The best rendition (highest bitrate; original size for photos), on X's host */
+                    url: string;
+                    /** @enum {string} */
+                    type: "video" | "gif" | "photo";
+                    thumbnail: string;
+                    mime_type: string;
+                    /** @constant */
+                    site: "x";
+                    /** @description The post text, trimmed; "@user" when it has none */
+                    title: string;
+                    /** @description Every rendition, best first */
+                    variants: {
+                        url: string;
+                        width: number;
+                        height: number;
+                        /** @description bits per second; null for photos and GIFs */
+                        bitrate: number | null;
+                        content_type: string;
+                    }[];
+                    /** @description Seconds; null for photos and GIFs */
+                    duration: number | null;
+                    /** @description Our signed link (GET, no key needed, expires after MEDIA_LINK_TTL_SECONDS) that streams the file as <user>-<statusId>-<n>.<ext> */
+                    download_url: string;
+                }[];
+            };
+        };
+        ConvertRequest: {
+            /** @description An X post URL (its first video, or /video/N) or a direct https://video.twimg.com/….mp4 URL */
+            url: string;
+            options?: {
+                /** @description Start of the output, seconds into the media (decimals allowed) */
+                start_time?: number | string;
+                /** @description End of the output, seconds into the media */
+                end_time?: number | string;
+                /** @description mp3 (and re-encoded mp4) audio bitrate in kbps, 64–320, default 192 */
+                audio_quality?: number | string;
+                /** @description mp4: the best rendition at or under this height (short side) */
+                video_quality?: number | string;
+                /** @description mp4: guarantee H.264/AAC (re-encode when the source is not) */
+                h264?: boolean;
+                /** @description Embed captions when X provides them (X-Subtitles header says whether) */
+                subtitles?: boolean;
+            };
+        };
+        CompatError: {
+            /** @description Human-readable message: "Missing URL", "Invalid API token", "Insufficient credits", … */
+            error: string;
+            /** @description Machine-readable error type (same as error.type in /api/v1) */
+            type: string;
+            request_id: string;
+            /** @description Seconds, also sent as Retry-After */
+            retry_after?: number;
         };
     };
     responses: never;

@@ -53,6 +53,10 @@ export const SYNTHETIC_IDS = {
   retweetOfVideo: '992019',
   interstitialNoMedia: '992020',
   textOnly: '992021',
+  /** 40 s video in two renditions (1280x720, 640x360), empty caption. */
+  convertTwoRenditions: '993001',
+  /** a photo, a 40 s 640x360 video and a GIF, in that order */
+  convertPhotoVideoGif: '993002',
 } as const;
 
 export function createXSim(options: XSimOptions = {}) {

@@ -2,9 +2,9 @@ import type { Request, Response, Router } from 'express';
 import { createReadStream } from 'node:fs';
 import type { SimContext } from './context';
 import { withFaults } from './fault.middleware';
-import type { MediaAsset, MediaFile } from './media';
+import { NAMED_ASSETS, type MediaAsset, type MediaFile } from './media';
 import { parseRange } from './range';
-import { sendJson } from './respond';
+import { bodyFaultOf, sendJson } from './respond';
 
 const SEGMENT_PATH = '__sim/segment.ts';
 
@@ -20,6 +20,8 @@ function knownPath(ctx: SimContext, requested: string): string | undefined {
 function assetFor(known: string, req: Request): MediaAsset | 'playlist' {
   if (known === SEGMENT_PATH) return 'segment';
   if (known.endsWith('.m3u8')) return 'playlist';
+  const named = NAMED_ASSETS[known.slice(known.lastIndexOf('/') + 1)];
+  if (named) return named;
   if (known.endsWith('.mp4')) return known.startsWith('video.twimg.com/tweet_video/') ? 'gif' : 'video';
   return known.endsWith('.png') || req.query.format === 'png' ? 'png' : 'jpeg';
 }
@@ -56,9 +58,18 @@ function sendFile(req: Request, res: Response, media: MediaFile): void {
     res.end();
     return;
   }
-  const stream = createReadStream(media.file, { start, end });
+  // The truncation fault on media: the announced length, half the bytes, then the connection is
+  // cut — what a CDN dying mid-transfer looks like to a client.
+  const truncated = bodyFaultOf(res)?.kind === 'truncated';
+  const last = truncated ? start + Math.floor((end - start) / 2) : end;
+  const stream = createReadStream(media.file, { start, end: last });
   stream.on('error', () => res.destroy());
   res.on('close', () => stream.destroy());
+  if (truncated) {
+    stream.on('end', () => res.destroy());
+    stream.pipe(res, { end: false });
+    return;
+  }
   stream.pipe(res);
 }
 

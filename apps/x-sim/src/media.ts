@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export type MediaAsset = 'video' | 'gif' | 'jpeg' | 'png' | 'segment';
+export type MediaAsset = 'video' | 'gif' | 'jpeg' | 'png' | 'segment' | 'long720' | 'long360';
 
 export interface MediaFile {
   file: string;
@@ -30,6 +30,13 @@ const TONE = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duratio
 const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p'];
 const AAC = ['-c:a', 'aac', '-b:a', '64k', '-shortest'];
 const STILL = ['-f', 'lavfi', '-i', 'testsrc2=size=640x360', '-frames:v', '1'];
+// 40 s (longer than the 30 s clips conversions are measured on) of pattern + 440 Hz stereo tone,
+// in two renditions of one post; a keyframe every 2 s as X's encodes have.
+const LONG_SECONDS = 40;
+const longPattern = (size: string) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25:duration=${LONG_SECONDS}`];
+const LONG_TONE = ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${LONG_SECONDS}`];
+const LONG_H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-pix_fmt', 'yuv420p', '-g', '50'];
+const LONG_AAC = ['-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-shortest'];
 
 const RECIPES: Record<MediaAsset, { name: string; contentType: string; args: string[] }> = {
   video: { name: 'video.mp4', contentType: 'video/mp4', args: [...PATTERN, ...TONE, ...H264, ...AAC, '-movflags', '+faststart', '-f', 'mp4'] },
@@ -38,6 +45,17 @@ const RECIPES: Record<MediaAsset, { name: string; contentType: string; args: str
   jpeg: { name: 'image.jpg', contentType: 'image/jpeg', args: [...STILL, '-c:v', 'mjpeg', '-f', 'image2'] },
   png: { name: 'image.png', contentType: 'image/png', args: [...STILL, '-c:v', 'png', '-f', 'image2'] },
   segment: { name: 'segment.ts', contentType: 'video/mp2t', args: [...PATTERN, ...TONE, ...H264, ...AAC, '-f', 'mpegts'] },
+  long720: { name: 'long-1280x720.mp4', contentType: 'video/mp4', args: [...longPattern('1280x720'), ...LONG_TONE, ...LONG_H264, ...LONG_AAC, '-movflags', '+faststart', '-f', 'mp4'] },
+  long360: { name: 'long-640x360.mp4', contentType: 'video/mp4', args: [...longPattern('640x360'), ...LONG_TONE, ...LONG_H264, ...LONG_AAC, '-movflags', '+faststart', '-f', 'mp4'] },
+};
+
+/**
+ * Media files of the synthetic conversion posts (fixtures/synthetic/*-993xxx.json) are served by
+ * file name; every other path gets the generic asset of its kind.
+ */
+export const NAMED_ASSETS: Readonly<Record<string, MediaAsset>> = {
+  'SimLong1280x720.mp4': 'long720',
+  'SimLong640x360.mp4': 'long360',
 };
 
 async function sizeOf(file: string): Promise<number> {

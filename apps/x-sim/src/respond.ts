@@ -16,6 +16,10 @@ const HTML_PAGE =
   '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>X</title></head>' +
   '<body><noscript>JavaScript is not available.</noscript><p>Something went wrong, but don’t fret — let’s give it another shot.</p></body></html>';
 
+export function bodyFaultOf(res: Response): BodyFault | undefined {
+  return bodyFaults.get(res);
+}
+
 export function sendJson(res: Response, status: number, body: Json): void {
   const fault = bodyFaults.get(res);
   if (fault?.kind === 'html') {

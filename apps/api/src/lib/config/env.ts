@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -113,6 +114,27 @@ export const envSchema = z.object({
   CREDITS_PER_PERIOD: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
   /** Credits one conversion costs per started minute of output. */
   CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
+
+  // --- Media download links and conversion (/download, /convert, /media; issue 8) ---
+  /** HMAC secret of our download links (>= 32 chars). Required in production; dev/test make a random one per start. */
+  MEDIA_LINK_SECRET: optionalString.pipe(z.string().min(32, 'MEDIA_LINK_SECRET must be at least 32 characters').optional()),
+  /** Seconds a download link stays valid. */
+  MEDIA_LINK_TTL_SECONDS: positiveInt.default(3600),
+  /** Unset = fetch media from X's hosts; set = https://HOST/PATH is fetched from ${X_MEDIA_BASE_URL}/HOST/PATH (the simulator's /media). */
+  X_MEDIA_BASE_URL: optionalString.pipe(url('X_MEDIA_BASE_URL').optional()),
+  /** Conversions running at once in this process (default: CPU count). */
+  CONVERT_CONCURRENCY: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), positiveInt.default(Math.max(1, os.availableParallelism()))),
+  /** Conversions that may wait for a free worker in this process; beyond it 503 + Retry-After. */
+  CONVERT_QUEUE_SIZE: z.coerce.number().int().min(0).default(4),
+  /** Conversions one account may run at once across every instance (Redis); beyond it 429. */
+  CONVERT_MAX_PER_ACCOUNT: positiveInt.default(2),
+  /** Longest output, in seconds, one conversion may produce. */
+  CONVERT_MAX_SECONDS: positiveInt.default(600),
+  /** Longest GIF output, in seconds (GIFs grow fast). */
+  CONVERT_GIF_MAX_SECONDS: positiveInt.default(30),
+  /** ffmpeg and ffprobe executables (Debian's by default). */
+  FFMPEG_PATH: z.string().trim().min(1).default('/usr/bin/ffmpeg'),
+  FFPROBE_PATH: z.string().trim().min(1).default('/usr/bin/ffprobe'),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
@@ -131,6 +153,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(
       parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
     );
+  }
+  // Embedded mode (no DATABASE_URL) is a single-process demo even under NODE_ENV=production.
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.DATABASE_URL !== undefined && parsed.data.MEDIA_LINK_SECRET === undefined) {
+    throw new ConfigError(['MEDIA_LINK_SECRET: required in production (download links are signed with it)']);
   }
   return Object.freeze(parsed.data);
 }

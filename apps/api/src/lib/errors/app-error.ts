@@ -47,6 +47,18 @@ export const ERROR_CODES = [
   // extraction: posts whose media is live, not a file (the id is in error.broadcast_id / space_id)
   'live_broadcast',
   'audio_space',
+  // media links and conversion (issue 8)
+  'no_media',
+  'invalid_option',
+  'output_too_long',
+  'no_audio',
+  'media_link_invalid',
+  'media_link_expired',
+  'media_host_not_allowed',
+  'media_unavailable',
+  'convert_failed',
+  'convert_busy',
+  'convert_account_busy',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -93,6 +105,17 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   wrong_password: 403,
   live_broadcast: 422,
   audio_space: 422,
+  no_media: 422,
+  invalid_option: 400,
+  output_too_long: 400,
+  no_audio: 422,
+  media_link_invalid: 403,
+  media_link_expired: 410,
+  media_host_not_allowed: 400,
+  media_unavailable: 502,
+  convert_failed: 502,
+  convert_busy: 503,
+  convert_account_busy: 429,
 };
 
 /** The exact public messages of the TwitterDown v1 contract and our additions. */
@@ -138,6 +161,17 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   wrong_password: 'The current password is wrong',
   live_broadcast: 'This post is a live broadcast, not a video file',
   audio_space: 'This post is an audio Space, not a video',
+  no_media: 'No media found in this post',
+  invalid_option: 'Invalid conversion option',
+  output_too_long: 'The requested output is too long',
+  no_audio: 'This media has no audio track',
+  media_link_invalid: 'Invalid download link (it was altered or not issued by this server)',
+  media_link_expired: 'This download link has expired; request a new one from /download',
+  media_host_not_allowed: 'Only media hosted on video.twimg.com and pbs.twimg.com can be fetched',
+  media_unavailable: 'X did not serve this media file',
+  convert_failed: 'The conversion failed',
+  convert_busy: 'All conversion workers are busy, retry shortly',
+  convert_account_busy: 'Too many conversions running for this account at once',
 };
 
 export class AppError extends Error {

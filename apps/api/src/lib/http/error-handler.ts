@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, isAppError } from '../errors/app-error';
 import type { Logger } from '../logger/logger';
-import { errorBody } from './envelope';
+import { renderErrorBody } from './envelope';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -76,11 +76,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.warn({ err: { code: appErr.code, message: appErr.message, cause: String(cause) } }, 'request failed upstream');
     }
     if (res.headersSent) {
-      res.end();
+      // Part of a body is out: ending it normally would pass a truncated answer off as complete.
+      res.destroy();
       return;
     }
     if (appErr.retryAfter !== undefined) res.setHeader('Retry-After', String(appErr.retryAfter));
-    res.status(appErr.status).json(errorBody(appErr, req.id));
+    res.status(appErr.status).json(renderErrorBody(res, appErr, req.id));
   };
 }
 

@@ -17,6 +17,8 @@ declare module 'express-serve-static-core' {
  * end up in logs and browser history and are ignored, never compared with the header's.
  */
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+// Facebo/Soundc clients send the key itself as the whole header value.
+const RAW_KEY = /^[ \t]*(\S+)[ \t]*$/;
 
 export function createKeyResolver(deps: {
   prisma: PrismaClient;
@@ -58,9 +60,10 @@ export type KeyResolver = ReturnType<typeof createKeyResolver>;
  * that strategy splits on a single space (so `Bearer  <key>` failed) and refuses a request that
  * also carries `?access_token=` (so a stray query parameter turned a valid key into a 401).
  */
-export function apiKeyAuth(resolve: KeyResolver): RequestHandler {
+export function apiKeyAuth(resolve: KeyResolver, opts: { rawKey?: boolean } = {}): RequestHandler {
   return async (req, _res, next) => {
-    const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
+    const header = req.get('authorization') ?? '';
+    const token = BEARER.exec(header)?.[1] ?? (opts.rawKey ? RAW_KEY.exec(header)?.[1] : undefined);
     if (!token) throw new AppError('missing_api_key');
     const principal = await resolve(token);
     if (!principal) throw new AppError('invalid_api_key');

@@ -3,6 +3,7 @@ import { twitterRequestSchema, twitterResponseSchema, errorEnvelopeSchema } from
 import { ACCEPTED_HOSTS } from '../twitter/parse/tweet-url';
 import type { WindowSpec } from '../ratelimit/rate-limit.service';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
+import { buildMediaDocs } from './media-docs';
 
 const EXAMPLE_URL = 'https://x.com/sim_video/status/992010';
 
@@ -29,6 +30,11 @@ export function buildApiDocs(opts: { baseUrl: string; windows: WindowSpec[] }) {
       { method: 'GET', path: '/api/v1/twitter', auth: false, description: 'This documentation' },
       { method: 'GET', path: '/api/v1/usage', auth: true, description: 'Your usage, rate-limit standing and credit balance' },
       { method: 'GET', path: '/api/v1/openapi.json', auth: false, description: 'OpenAPI 3.1 document' },
+      { method: 'POST', path: '/api/download', auth: true, description: 'Every media item of a post (Facebo/Soundc-compatible; see media)' },
+      { method: 'POST', path: '/api/convert/{mp3|mp4|wav|gif}', auth: true, description: 'Convert and stream a file (compatible; costs credits)' },
+      { method: 'POST', path: '/api/v1/download', auth: true, description: 'Every media item of a post (v1 envelope)' },
+      { method: 'POST', path: '/api/v1/convert/{mp3|mp4|wav|gif}', auth: true, description: 'Convert and stream a file (v1 errors; costs credits)' },
+      { method: 'GET', path: '/api/v1/media/{token}', auth: false, description: 'Follow a signed download link from /download' },
     ],
     authentication: {
       type: 'Bearer',
@@ -64,5 +70,6 @@ export function buildApiDocs(opts: { baseUrl: string; windows: WindowSpec[] }) {
       table: errorTable(TWITTER_ERROR_CODES),
     },
     examples: examples(endpoint),
+    media: buildMediaDocs(opts.baseUrl),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { usageResponseSchema } from '../usage/usage.schemas';
 import { codeSamples } from './code-samples';
 import { TWITTER_ERROR_CODES, errorTable } from './docs.errors';
+import { mediaOpenApi } from './media-docs';
 
 /**
  * Named components: zod's own `.meta({ id })` (read by zod-to-openapi since v8), applied once at
@@ -171,7 +172,7 @@ export function buildOpenApi(serverUrl: string) {
     },
   });
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'twdown API',
@@ -180,4 +181,16 @@ export function buildOpenApi(serverUrl: string) {
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
   });
+  // The media family (/download, /convert, /media links, the Facebo-compatible /api/*) still
+  // describes itself with z.toJSONSchema objects of its own (media-docs.ts), merged in here.
+  const media = mediaOpenApi(serverUrl);
+  return {
+    ...document,
+    components: {
+      ...document.components,
+      securitySchemes: { ...document.components?.securitySchemes, ...media.securitySchemes },
+      schemas: { ...document.components?.schemas, ...media.schemas },
+    },
+    paths: { ...document.paths, ...media.paths },
+  };
 }
