@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { AppError, isAppError } from '../../lib/errors/app-error';
 import type { Logger } from '../../lib/logger/logger';
-import type { MediaFetcher } from '../media/media.fetch';
+import { discardBody, type MediaFetcher } from '../media/media.fetch';
 import type { ConvertFormat } from './convert.schemas';
 
 /** Everything a worker needs to produce one output; plain data, so it can cross a queue later. */
@@ -77,7 +77,7 @@ export function createFfmpegConverter(deps: { fetcher: MediaFetcher; ffmpegPath:
       void (async () => {
         const upstream = await deps.fetcher.fetch(job.sourceUrl, { signal: upstreamAbort.signal });
         if (upstream.status !== 200) {
-          upstream.body.destroy();
+          discardBody(upstream.body);
           throw new AppError('media_unavailable', `X did not serve this media file (HTTP ${String(upstream.status)})`);
         }
         // A cut or stalled upstream must fail the job: never let ffmpeg finish a silently short file.

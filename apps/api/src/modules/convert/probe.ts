@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { AppError } from '../../lib/errors/app-error';
-import type { MediaFetcher } from '../media/media.fetch';
+import { discardBody, type MediaFetcher } from '../media/media.fetch';
 
 export interface ProbeResult {
   seconds: number;
@@ -29,7 +29,7 @@ export async function probeSource(deps: { fetcher: MediaFetcher; ffprobePath: st
   try {
     const upstream = await deps.fetcher.fetch(url, { signal: controller.signal, range: `bytes=0-${String(PROBE_BYTES - 1)}` });
     if (upstream.status !== 200 && upstream.status !== 206) {
-      upstream.body.destroy();
+      discardBody(upstream.body);
       throw new AppError('media_unavailable', `X did not serve this media file (HTTP ${String(upstream.status)})`);
     }
     const child = spawn(

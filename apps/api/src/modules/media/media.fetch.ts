@@ -48,3 +48,9 @@ export function createMediaFetcher(deps: { baseUrl: string | undefined; connectT
 }
 
 export type MediaFetcher = ReturnType<typeof createMediaFetcher>;
+
+/** Drops a body we do not want: undici reports the abort as an error event, which nobody awaits here. */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}

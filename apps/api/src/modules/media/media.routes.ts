@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger/logger';
 import { parseTweetUrl } from '../twitter/parse/tweet-url';
 import type { Extractor } from '../twitter/twitter.routes';
 import { buildDownloadItems, type DownloadItem } from './download.service';
-import type { MediaFetcher } from './media.fetch';
+import { discardBody, type MediaFetcher } from './media.fetch';
 import type { MediaLinks } from './media-link';
 
 export interface MediaRouteDeps {
@@ -65,7 +65,7 @@ export function registerMediaRoutes(
       method: req.method === 'HEAD' ? 'HEAD' : 'GET',
     });
     if (upstream.status !== 200 && upstream.status !== 206 && upstream.status !== 416) {
-      upstream.body.destroy();
+      discardBody(upstream.body);
       throw new AppError('media_unavailable', `X did not serve this media file (HTTP ${String(upstream.status)})`);
     }
     res.status(upstream.status);
