@@ -76,6 +76,11 @@ describe('the OpenAPI document', () => {
         'POST /twitter',
         'POST /twitter/batch',
         'POST /webhooks/stripe',
+        'POST /download',
+        'POST /convert/{format}',
+        'GET /media/{token}',
+        'POST /api/download',
+        'POST /api/convert/{format}',
       ]),
     );
   });
@@ -102,6 +107,13 @@ describe('the OpenAPI document', () => {
     await rec('/usage', 'get', request(h.app).get(`${api}/usage`).set(bearer('sk-nope')));
     await rec('/openapi.json', 'get', request(h.app).get(`${api}/openapi.json`));
     await rec('/webhooks/stripe', 'post', request(h.app).post(`${api}/webhooks/stripe`).set('Content-Type', 'application/json').send('{}'));
+    const mediaPost = 'https://x.com/sim_media/status/993002'; // synthetic: photo, video, gif
+    const { key: mediaKey } = await h.createKey(); // a fresh minute window (5 a minute in this file)
+    await rec('/download', 'post', request(h.app).post(`${api}/download`).set(bearer(mediaKey)).send({ url: mediaPost }));
+    await rec('/download', 'post', request(h.app).post(`${api}/download`).set(bearer(mediaKey)).send({ url: 'nope' }));
+    await rec('/api/download', 'post', request(h.app).post('/api/download').set('Authorization', mediaKey).send({ url: mediaPost }));
+    await rec('/api/download', 'post', request(h.app).post('/api/download').set('Authorization', 'sk-nope').send({ url: mediaPost }));
+    await rec('/api/convert/{format}', 'post', request(h.app).post('/api/convert/mp3').set('Authorization', mediaKey).send({ url: mediaPost }));
     await rec('/healthz', 'get', request(h.app).get('/healthz'));
     await rec('/readyz', 'get', request(h.app).get('/readyz'));
 
@@ -120,6 +132,11 @@ describe('the OpenAPI document', () => {
       'get /usage 401',
       'get /openapi.json 200',
       'post /webhooks/stripe 503',
+      'post /download 200',
+      'post /download 400',
+      'post /api/download 200',
+      'post /api/download 401',
+      'post /api/convert/{format} 402',
       'get /healthz 200',
       'get /readyz 200',
     ]);
