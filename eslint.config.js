@@ -116,7 +116,7 @@ module.exports = tseslint.config(
 
   // Tool configs at the root (this file, jest.config.js): CommonJS run by Node.
   {
-    files: ['*.config.js'],
+    files: ['*.config.js', 'scripts/*.js'],
     extends: [js.configs.recommended],
     languageOptions: {
       ecmaVersion: 2022,

@@ -37,12 +37,16 @@ describe('the server process', () => {
       X_SYNDICATION_BASE_URL: h.simUrl,
     });
     try {
+      const activationsBefore = h.sim.stats().activations;
       const inFlight = fetch(`${api.url}/api/v1/twitter`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ url: 'https://x.com/sim_video/status/992010' }),
       });
-      await new Promise((r) => setTimeout(r, 500)); // the request is now waiting on X
+      // the request is waiting on X once the fresh process has activated its guest token
+      // (then it sleeps in the simulator's 1.5 s GraphQL latency); a fixed sleep raced under load
+      while (h.sim.stats().activations === activationsBefore) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
       const exited = api.stop('SIGTERM');
       const res = await inFlight;
       expect(res.status).toBe(200);

@@ -128,6 +128,12 @@ describe('POST /api/v1/download (v1 envelope)', () => {
     expect(res.body).toMatchObject({ code: -1, message: 'URL parameter is required', error: { type: 'url_required' } });
   });
 
+  it('when the path is spelled in capitals (Express routes it the same), then still the v1 envelope', async () => {
+    const res = await request(h.app).post('/API/V1/DOWNLOAD').send({ url: postUrl(TWO_RENDITIONS) });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: -1, message: 'Missing API key' });
+  });
+
   it('when no key is sent, then 401 Missing API key in the v1 envelope', async () => {
     const res = await request(h.app).post('/api/v1/download').send({ url: postUrl(TWO_RENDITIONS) });
     expect(res.status).toBe(401);

@@ -1,18 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** Server-level URL used to create/drop the per-file test databases. */
-export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './services';
+
+/**
+ * Server-level URL used to create/drop the per-file test databases. Read at call time: global
+ * setup may point DATABASE_URL at a throwaway server after this module is loaded.
+ */
+const adminUrl = () => process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+/** The run's Redis (test files load after global setup, so this is the final value). */
+export const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 
 export function urlForDatabase(name: string): string {
-  const u = new URL(ADMIN_URL);
+  const u = new URL(adminUrl());
   u.pathname = `/${name}`;
   return u.toString();
 }
 
 export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+  const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {
     return await fn(client);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { urlForDatabase, withAdmin } from './db';
+import { ensureServices, stopServices } from './services';
 import { recordedAbsentLine, recordedAvailable } from '../../apps/x-sim/src/recorded-fixtures';
 
 /**
@@ -11,15 +12,22 @@ import { recordedAbsentLine, recordedAvailable } from '../../apps/x-sim/src/reco
  * dropped by global-teardown.ts.
  */
 export default async function globalSetup(): Promise<void> {
-  const template = `twdown_tpl_${randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${template}`));
-  const root = path.resolve(__dirname, '../..');
-  execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: urlForDatabase(template) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  process.env.TWDOWN_TEST_TEMPLATE_DB = template;
-  // The one line that says recorded-fixture suites were skipped (they show as skipped, not passed).
-  if (!recordedAvailable()) console.log(`\n${recordedAbsentLine()}`);
+  // PostgreSQL/Redis unreachable: throwaway servers if installed, else one clear message
+  await ensureServices();
+  try {
+    const template = `twdown_tpl_${randomBytes(5).toString('hex')}`;
+    await withAdmin((c) => c.query(`CREATE DATABASE ${template}`));
+    const root = path.resolve(__dirname, '../..');
+    execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: urlForDatabase(template) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    process.env.TWDOWN_TEST_TEMPLATE_DB = template;
+    // The one line that says recorded-fixture suites were skipped (they show as skipped, not passed).
+    if (!recordedAvailable()) console.log(`\n${recordedAbsentLine()}`);
+  } catch (err) {
+    stopServices(); // jest skips global teardown when setup fails
+    throw err;
+  }
 }

@@ -1,6 +1,11 @@
 import { withAdmin } from './db';
+import { stopServices } from './services';
 
 export default async function globalTeardown(): Promise<void> {
-  const template = process.env.TWDOWN_TEST_TEMPLATE_DB;
-  if (template) await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`));
+  try {
+    const template = process.env.TWDOWN_TEST_TEMPLATE_DB;
+    if (template) await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`));
+  } finally {
+    stopServices(); // the throwaway servers global setup started, if any
+  }
 }

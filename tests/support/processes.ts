@@ -20,15 +20,34 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, 
   // node with tsx's loader rather than the tsx CLI: the CLI relays signals through a child and
   // SIGKILLs it when the child does not confirm within 30 ms (a busy server under load), which
   // would turn a graceful SIGTERM into resets.
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+  return spawnServer({
+    command: process.execPath,
+    args: ['--import', 'tsx', script],
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs,
   });
+}
+
+/**
+ * Any command that starts the API and logs "listening on http://localhost:PORT" (the built
+ * server, a cluster primary…), with exactly the environment given (nothing inherited).
+ */
+export async function spawnServer(opts: {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<ApiProcess> {
+  const proc = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      proc.kill('SIGTERM'); // never leave a half-started server behind (tsx relays it to its child)
+      reject(new Error(`API did not start:\n${output.join('\n')}`));
+    }, opts.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       output.push(line);
       const m = /listening on (http:\/\/localhost:\d+)/.exec(line);
@@ -49,8 +68,21 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, 
     proc,
     output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (proc.exitCode === null) proc.kill(signal);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
     },
   };
+}
+
+/** Resolves with the first output line matching `re` (already seen or still to come). */
+export async function waitForLine(api: ApiProcess, re: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of api.output) {
+      const m = re.exec(line);
+      if (m) return m;
+    }
+    if (Date.now() > deadline) throw new Error(`no line matching ${String(re)} in:\n${api.output.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

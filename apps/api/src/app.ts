@@ -22,6 +22,8 @@ import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
 import { AppError } from './lib/errors/app-error';
 import { errorStyleForApi } from './lib/http/envelope';
 import type { MediaFeature } from './modules/media/media.feature';
+import type { Metrics } from './modules/metrics/metrics';
+import { registerMetrics } from './modules/metrics/metrics.routes';
 import type { AbuseLimits } from './modules/ratelimit/abuse-limits';
 import { optionsAsEnvelope } from './lib/http/options';
 
@@ -39,6 +41,8 @@ export interface AppDeps {
   isShuttingDown: () => boolean;
   /** /download, /convert (both families) and /media download links */
   media?: MediaFeature;
+  /** Prometheus metrics (GET /metrics with METRICS_TOKEN); absent in unit-style test apps. */
+  metrics?: Metrics;
   abuse: AbuseLimits;
   /** Features that mount themselves outside /api/v1 (dashboard, webhooks) register here. */
   plugins?: Array<(app: Express, api: Router) => void>;
@@ -51,6 +55,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  if (deps.metrics) registerMetrics(app, { metrics: deps.metrics, token: deps.env.METRICS_TOKEN });
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(optionsAsEnvelope(app));
 

@@ -1,8 +1,9 @@
-import IORedisMock from 'ioredis-mock';
 import type { Env } from './lib/config/env';
 import { createPrisma, type PrismaClient } from './lib/db/prisma';
 import type { Logger } from './lib/logger/logger';
 import { createRedis, waitForRedis, type Redis } from './lib/redis/redis';
+import type { KvStore } from './lib/kv/kv-store';
+import { createMemoryStore } from './lib/kv/memory-store';
 import { createKeyResolver } from './modules/auth/api-key.auth';
 import { createAuthCache } from './modules/auth/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
@@ -22,6 +23,7 @@ import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { premiumPolicyFrom } from './modules/billing/premium';
 import { registerDashboard } from './modules/dashboard/dashboard.routes';
+import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
 import { createMediaFeature } from './modules/media/media.feature';
 import { createCreditGrants } from './modules/credits/credit-grants';
@@ -57,7 +59,8 @@ export async function createContainer(opts: ContainerOptions) {
     });
   }
   // X tokens and the extraction cache need a key-value store; without Redis an in-process one serves.
-  const xRedis: Redis = redis ?? new IORedisMock();
+  const xRedis: KvStore = redis ?? createMemoryStore();
+  const metrics = createMetrics({ xBaseUrls: [env.X_API_BASE_URL, env.X_SYNDICATION_BASE_URL] });
 
   const authCache = createAuthCache({
     ttlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
@@ -70,7 +73,7 @@ export async function createContainer(opts: ContainerOptions) {
   const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
   const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
-  const limits = createRateLimitService({
+  const limits = metrics.observeLimits(createRateLimitService({
     redis,
     windows: windowsFromLimits({
       perMinute: env.RATE_LIMIT_PER_MINUTE,
@@ -78,7 +81,7 @@ export async function createContainer(opts: ContainerOptions) {
       perDay: env.RATE_LIMIT_PER_DAY,
     }),
     keyPrefix: `${prefix}:rl`,
-  });
+  }));
   const abuse = createAbuseLimits({
     redis,
     keyPrefix: `${prefix}:abuse`,
@@ -106,9 +109,10 @@ export async function createContainer(opts: ContainerOptions) {
       },
     },
   });
+  metrics.watchBreaker(() => xClient.circuitState());
   const extractor = createExtractionService({
     xClient,
-    redis: xRedis,
+    redis: metrics.observeCache(xRedis),
     logger,
     cacheTtlSeconds: env.X_CACHE_TTL_SECONDS,
     keyPrefix: `${prefix}:x:`,
@@ -145,7 +149,7 @@ export async function createContainer(opts: ContainerOptions) {
     now,
   });
   const creditsStanding = { credits, perPeriod: env.CREDITS_PER_PERIOD, convertCostPerMinute: env.CONVERT_CREDIT_COST };
-  const webhooks = createStripeWebhookService({
+  const webhooks = metrics.observeWebhooks(createStripeWebhookService({
     stripe,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
     repo: createBillingRepository(prisma),
@@ -153,7 +157,7 @@ export async function createContainer(opts: ContainerOptions) {
     authCache,
     logger,
     creditGrants,
-  });
+  }));
 
   const media = createMediaFeature({ env, logger, redis, extractor, credits, keyPrefix: prefix });
 
@@ -180,6 +184,7 @@ export async function createContainer(opts: ContainerOptions) {
     creditsStanding,
     isShuttingDown: () => shuttingDown,
     media,
+    metrics,
     abuse,
     plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
   };
@@ -200,6 +205,7 @@ export async function createContainer(opts: ContainerOptions) {
     limits,
     usage,
     xClient,
+    metrics,
     credits,
     media,
     creditGrants,
@@ -217,8 +223,8 @@ export async function createContainer(opts: ContainerOptions) {
       await media.close();
       await authCache.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
-      if (!opts.redisUrl) xRedis.disconnect();
       await prisma.$disconnect();
+      metrics.close();
     },
   };
 }

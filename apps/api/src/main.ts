@@ -1,111 +1,34 @@
-import path from 'node:path';
-import { buildApp } from './app';
-import { createContainer } from './container';
-import { issueDemoKey } from './demo';
+import cluster from 'node:cluster';
 import { loadEnvOrExit } from './lib/config/env';
-import { createHttpServer } from './lib/http/server';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
-import { migrateDatabase } from './lib/db/migrate';
+import { EmbeddedDatabaseBusyError } from './lib/db/embedded';
 import { createLogger } from './lib/logger/logger';
+import { runClusterPrimary } from './lib/process/cluster-primary';
+import { startServer } from './server';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const CLOSE_TIMEOUT_MS = 1_000;
-const ANSWER_TIMEOUT_MS = 500;
-
-async function main(): Promise<void> {
+/**
+ * Entry point of `npm start` (tsx) and `npm run start:prod` (node apps/api/dist/main.js).
+ * WEB_CONCURRENCY > 1 runs that many workers of the server on one machine (node:cluster).
+ */
+function main(): void {
   const env = loadEnvOrExit();
-  const logger = createLogger({ level: env.LOG_LEVEL });
-
-  let embedded: EmbeddedPostgres | null = null;
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(path.join(REPO_ROOT, '.data', 'pglite'));
-    databaseUrl = embedded.url;
-    logger.warn(
-      '*** DATABASE_URL is not set: using an EMBEDDED in-process PostgreSQL (PGlite, data in .data/pglite). For demos only; set DATABASE_URL for real use. ***',
-    );
-  }
-  if (!env.REDIS_URL) {
-    logger.warn(
-      '*** REDIS_URL is not set: rate limits, X tokens and the result cache are IN-MEMORY and per process. For demos only; set REDIS_URL for real use. ***',
-    );
-  }
-  const applied = await migrateDatabase(databaseUrl);
-  if (applied.length) logger.info({ applied }, 'database migrations applied');
-
-  const container = await createContainer({
-    env,
-    logger,
-    databaseUrl,
-    redisUrl: env.REDIS_URL ?? null,
-    maxDbConnections: embedded ? 1 : 10,
-    keyPrefix: env.REDIS_KEY_PREFIX,
-  });
-  const app = buildApp(container.deps);
-  const http = createHttpServer(app, {
-    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
-    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
-    logger,
-  });
-  const port = await http.listen(env.PORT, env.HOST);
-  logger.info({ port }, `twdown API listening on http://localhost:${port}/api/v1`);
-
-  if (embedded) {
-    const key = await issueDemoKey(container);
-    const msg = [
-      '',
-      '  Quick start — a premium demo key (new on every start, the previous one is revoked):',
-      `    ${key}`,
-      '',
-      `  curl -X POST http://localhost:${port}/api/v1/twitter -H "Authorization: Bearer ${key}" \\`,
-      `       -H "Content-Type: application/json" -d '{"url":"https://x.com/sim_video/status/992010"}'`,
-      `  Docs: http://localhost:${port}/api/v1/twitter`,
-      `  X upstream: ${env.X_API_BASE_URL}${env.X_API_BASE_URL.includes('x.com') ? '  (offline? run `npm run sim:x` and set X_API_BASE_URL/X_SYNDICATION_BASE_URL to it)' : ''}`,
-      '',
-    ].join('\n');
-    process.stdout.write(`${msg}\n`);
-  }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down: finishing in-flight requests');
-    container.beginShutdown();
-    // A last resort if closing the services itself hangs: the drain answers every request by the
-    // end of the grace period, so only a stuck close gets here.
-    const force = setTimeout(() => {
-      logger.error('graceful shutdown timed out; exiting');
+  if (env.WEB_CONCURRENCY > 1 && cluster.isPrimary) {
+    if (!env.DATABASE_URL) {
+      process.stderr.write(
+        'WEB_CONCURRENCY > 1 needs DATABASE_URL: the embedded PostgreSQL (PGlite) serves one process. Set DATABASE_URL or WEB_CONCURRENCY=1.\n',
+      );
       process.exit(1);
-    }, env.SHUTDOWN_GRACE_MS + 5_000);
-    force.unref();
-    const finish = async () => {
-      // The grace period covers everything: requests get what is left after the time reserved
-      // for answering the stragglers (0.5 s) and closing the services (1 s).
-      await http.drain(Math.max(0, env.SHUTDOWN_GRACE_MS - ANSWER_TIMEOUT_MS - CLOSE_TIMEOUT_MS));
-      // Usage is flushed first thing in close(); what may hang after it (an X request that never
-      // answers keeps the X client's pool open) must not keep the process alive: 1 s, then exit.
-      const closed = await Promise.race([
-        container.close().then(() => true),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS).unref()),
-      ]);
-      if (!closed) logger.warn('services did not close within 1 s; exiting anyway');
-      if (embedded) await embedded.stop();
-      logger.info('bye');
-    };
-    finish().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'error while closing connections');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+    }
+    runClusterPrimary({ workers: env.WEB_CONCURRENCY, logger: createLogger({ level: env.LOG_LEVEL }) });
+    return;
+  }
+  startServer(env).catch((err: unknown) => {
+    if (err instanceof EmbeddedDatabaseBusyError) {
+      process.stderr.write(`twdown failed to start: ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`twdown failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`twdown failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main();

@@ -1,5 +1,7 @@
 import pino from 'pino';
 import { loadEnvOrExit } from '../lib/config/env';
+import { EMBEDDED_DATA_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded';
+import { migrateDatabase } from '../lib/db/migrate';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
 import { createRedis, waitForRedis } from '../lib/redis/redis';
@@ -11,14 +13,26 @@ import { createCreditGrants } from '../modules/credits/credit-grants';
 import { premiumPolicyFrom } from '../modules/billing/premium';
 import { CliError, USAGE, runCli } from './cli';
 
+const HELP = new Set([undefined, 'help', '--help', '-h']);
+
 async function main(): Promise<number> {
-  const env = loadEnvOrExit();
-  if (!env.DATABASE_URL) {
-    process.stderr.write('error: DATABASE_URL is not set; the operator CLI works on a real database.\n');
-    return 1;
+  const argv = process.argv.slice(2);
+  if (HELP.has(argv[0])) {
+    process.stdout.write(USAGE);
+    return 0;
   }
+  const env = loadEnvOrExit();
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
-  const prisma = createPrisma(env.DATABASE_URL, { maxConnections: 2 });
+  // Without DATABASE_URL the CLI works on the quick start's embedded database (.data/pglite),
+  // which only one process can open: it refuses while `npm start` holds it.
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(EMBEDDED_DATA_DIR);
+    databaseUrl = embedded.url;
+    await migrateDatabase(databaseUrl);
+  }
+  const prisma = createPrisma(databaseUrl, { maxConnections: embedded ? 1 : 2 });
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger, 'cli') : null;
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
   const authCache = createAuthCache({ ttlMs: 0, redis, logger });
@@ -26,7 +40,7 @@ async function main(): Promise<number> {
   const premiumPriceIds = [...premiumPolicyFrom(env).prices];
   const creditGrants = createCreditGrants({ prisma, credits, perPeriod: env.CREDITS_PER_PERIOD, premiumPriceIds, logger });
   try {
-    await runCli(process.argv.slice(2), {
+    await runCli(argv, {
       users: createUsersRepository(prisma),
       keys: createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS }),
       authCache,
@@ -46,6 +60,7 @@ async function main(): Promise<number> {
     await authCache.drain();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     await prisma.$disconnect();
+    if (embedded) await embedded.stop();
   }
 }
 

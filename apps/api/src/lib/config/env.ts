@@ -115,6 +115,12 @@ export const envSchema = z.object({
   /** Credits one conversion costs per started minute of output. */
   CONVERT_CREDIT_COST: z.coerce.number().int().positive().max(1_000_000).default(1),
 
+  // --- Production: workers and metrics (issue 10) ---
+  /** API worker processes on this machine (node:cluster); 1 = no cluster. >1 needs DATABASE_URL. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Bearer token for GET /metrics; unset = /metrics is not served (404). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
+
   // --- Media download links and conversion (/download, /convert, /media; issue 8) ---
   /** HMAC secret of our download links (>= 32 chars). Required in production; dev/test make a random one per start. */
   MEDIA_LINK_SECRET: optionalString.pipe(z.string().min(32, 'MEDIA_LINK_SECRET must be at least 32 characters').optional()),

@@ -54,12 +54,17 @@ export async function applyMigrations(client: pg.Client, dir = MIGRATIONS_DIR): 
   return applied;
 }
 
+/** The advisory lock key Prisma's schema engine takes around `migrate deploy` on PostgreSQL. */
+export const PRISMA_MIGRATE_LOCK_KEY = 72707369;
+
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     // Several instances may boot at once: one applies, the others wait and find nothing to do.
-    await client.query('SELECT pg_advisory_lock(727274)');
+    // The key is the one `prisma migrate deploy` locks (72707369), so a deploy step running
+    // beside booting instances is serialised with them too.
+    await client.query(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY})`);
     return await applyMigrations(client);
   } finally {
     await client.end(); // releases the advisory lock

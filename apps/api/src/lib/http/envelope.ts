@@ -69,9 +69,8 @@ export function renderErrorBody(res: Response, err: AppError, requestId: string)
 /** Under /api: /api/v1/… keeps the v1 envelope, everything else is the compatible family. */
 export function errorStyleForApi(): RequestHandler {
   return (req, res, next) => {
-    // Express routes case-insensitively (/API/V1/TWITTER reaches the v1 router), so the choice must too
-    const path = req.path.toLowerCase();
-    styles.set(res, path === '/v1' || path.startsWith('/v1/') ? 'v1' : 'compat');
+    // Express matches paths case-insensitively, so /API/V1/… reaches the v1 router: same here.
+    styles.set(res, /^\/v1(?:\/|$)/i.test(req.path) ? 'v1' : 'compat');
     next();
   };
 }

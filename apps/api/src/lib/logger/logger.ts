@@ -35,7 +35,8 @@ export function createLogger(opts: { level: string; destination?: pino.Destinati
   return pino(
     {
       level: opts.level,
-      base: { service: 'twdown-api' },
+      // pid: tells the workers of one machine apart (WEB_CONCURRENCY)
+      base: { service: 'twdown-api', pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       // Every line written inside a request carries its id.

@@ -14,7 +14,7 @@ import type { ParseOutcome, ParsedTweet, UnavailableReason } from './twitter.typ
 import type { XClient } from './x-client/x-client';
 import type { Logger } from './x-client/x-client.types';
 import { createSharedWork } from './x-client/shared-work';
-import type { Redis } from 'ioredis';
+import type { KvStore } from '../../lib/kv/kv-store';
 
 type Cached = { ok: true; tweet: ParsedTweet } | { ok: false; reason: UnavailableReason };
 
@@ -49,7 +49,7 @@ function decode(raw: string): Cached | undefined {
 
 export function createExtractionService(deps: {
   xClient: Pick<XClient, 'fetchTweet'>;
-  redis: Pick<Redis, 'get' | 'set'>;
+  redis: Pick<KvStore, 'get' | 'set'>;
   logger: Logger;
   keyPrefix: string;
   cacheTtlSeconds?: number;

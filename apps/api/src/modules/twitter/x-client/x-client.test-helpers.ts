@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { XClientConfig } from './x-client';
 import type { Logger } from './x-client.types';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'; // global setup may start a throwaway Redis
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { KvStore } from '../../../lib/kv/kv-store';
 
 /** The slice of a pino logger the X client and extraction service use. */
 export interface Logger {
@@ -14,12 +14,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** The Redis commands we use; an ioredis `Redis` satisfies it. */
-export type RedisCommands = Pick<Redis, 'get' | 'set' | 'eval'>;
-
-/** Lua: delete KEYS[1] only if it still holds ARGV[1] (compare-and-delete). */
-export const COMPARE_AND_DELETE_LUA =
-  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+/** The Redis commands we use; an ioredis `Redis` satisfies it, and so does the in-memory store. */
+export type RedisCommands = KvStore;
+export { COMPARE_AND_DELETE_LUA } from '../../../lib/kv/kv-store';
 
 /**
  * Internal: why an X call could not produce an answer. The client turns it into
