@@ -39,6 +39,20 @@ describe('default limits (60/min, 1000/h, 10000/day)', () => {
     expect(res.headers.ratelimit).toMatch(/^"minute";r=59;t=(59|60), "hour";r=999;t=\d+, "day";r=9999;t=\d+$/);
   });
 
+  it('when the requests of one window are spread over more than a second, then X-RateLimit-Reset is the same on every answer', async () => {
+    const { key } = await h.createKey();
+    const resets = new Set<string | null>();
+    const first = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 8; i++) {
+      resets.add((await fire(baseUrl, key)).headers.get('x-ratelimit-reset'));
+      await new Promise((r) => setTimeout(r, 180));
+    }
+    expect(resets.size).toBe(1);
+    const reset = Number([...resets][0]);
+    expect(reset).toBeGreaterThanOrEqual(first + 59);
+    expect(reset).toBeLessThanOrEqual(first + 61);
+  });
+
   it('when the 61st request of a minute arrives, then 429 Rate limit exceeded with Retry-After', async () => {
     const { key } = await h.createKey();
     for (let i = 0; i < 60; i++) expect((await fire(baseUrl, key)).status).toBe(400);
@@ -122,6 +136,14 @@ describe('the hour window', () => {
     expect(res.headers['x-ratelimit-remaining']).toBe('0');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(3500);
     expect(res.headers.ratelimit).toMatch(/^"minute";r=5;/);
+    // the stored counters, not only this answer's headers: a second refusal and the standing
+    // read back (GET /usage counts nothing) show the minute holds the 5 admitted requests only
+    const again = await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(BAD_URL);
+    expect(again.status).toBe(429);
+    expect(again.headers.ratelimit).toMatch(/^"minute";r=5;/);
+    const usage = await request(h.app).get('/api/v1/usage').set(bearer(key));
+    const used = Object.fromEntries(usage.body.data.windows.map((w: { window: string; used: number }) => [w.window, w.used]));
+    expect(used).toEqual({ minute: 5, hour: 5, day: 5 });
   });
 });
 

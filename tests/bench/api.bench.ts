@@ -1,13 +1,29 @@
 /**
- * npm run bench — throughput and latency of the real, authenticated and rate-limited
- * POST /api/v1/twitter, as a ratio to a bare Express endpoint measured in the same run
- * (the machines are shared and noisy: only same-run ratios mean anything).
+ * npm run bench — throughput, latency and CPU time per request of the real, authenticated and
+ * rate-limited POST /api/v1/twitter, as ratios to a bare Express endpoint measured in the same
+ * run (the machines are shared and noisy: only same-run ratios mean anything).
  *
- * Both servers run as their own processes; autocannon drives them from this process. The API
- * uses the real PostgreSQL and Redis and the X simulator; the tweet is warm in the result
- * cache, so each request does: key lookup (in-process cache) + three Redis rate-limit windows +
- * usage counters + a Redis cache read + the envelope. Limits are raised so nothing is refused.
+ * Fairness on a small machine:
+ * - each server is its own process pinned to one core (`taskset -c BENCH_SERVER_CPU`, default 1),
+ *   and this process (autocannon, the load generator) is pinned to another (BENCH_LOAD_CPU,
+ *   default 0), so the generator never steals the server's core;
+ * - rounds alternate (bare, API, bare, API…) so drift in the machine's load hits both alike;
+ *   the median and the spread (min–max) of the rounds are printed;
+ * - each server reports its own CPU time (process.cpuUsage(), over IPC from a bench-only
+ *   preload, tests/bench/cpu-probe.ts): CPU µs per request is the figure least disturbed by
+ *   other work on the machine.
+ *
+ * The API uses the real PostgreSQL and Redis and the X simulator; the tweet is warm in the result
+ * cache, so each request does: key lookup (in-process cache) + the three rate-limit windows in
+ * Redis + usage counters + the cached result + the envelope and headers. Limits are raised so
+ * nothing is refused. BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server (node
+ * --cpu-prof) for reading where the time goes. BENCH_NO_REDIS=1 adds the API without Redis.
+ * BENCH_API_NODE_FLAGS passes extra node flags to the API (e.g. heap sizing experiments).
+ * BENCH_COMPARE_ROOT=<checkout> adds that revision's API to every round (same run before/after).
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
 import autocannon from 'autocannon';
 import { createPrisma } from '../../apps/api/src/lib/db/prisma';
 import { createKeyService } from '../../apps/api/src/modules/keys/keys.service';
@@ -15,36 +31,121 @@ import { createUsersRepository } from '../../apps/api/src/modules/users/users.re
 import { createXSim } from '../../apps/x-sim/src';
 import { REDIS_URL } from '../support/db';
 import { deleteRedisPrefix } from '../support/harness';
-import { spawnApi, type ApiProcess } from '../support/processes';
 import { createBenchDatabase } from './bench-db';
 
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SERVER_CPU = process.env.BENCH_SERVER_CPU ?? '1';
+const LOAD_CPU = process.env.BENCH_LOAD_CPU ?? '0';
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+const WITH_NO_REDIS = process.env.BENCH_NO_REDIS === '1';
+/** A checkout of another revision (with node_modules): its API runs in the same rounds, for before/after. */
+const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT;
 const TWEET_URL = 'https://x.com/sim_video/status/992010';
+const ROOT = path.resolve(__dirname, '../..');
 
 interface Figures {
   rps: number;
   p50: number;
   p99: number;
   non2xx: number;
+  cpuMicrosPerRequest: number;
 }
 
-async function load(url: string, key: string | null): Promise<Figures> {
+interface Server {
+  name: string;
+  url: string;
+  proc: ChildProcess;
+  probe(msg?: 'cpu' | 'gc'): Promise<{ cpuMicros: number; rss: number; heapTotal: number; heapUsed: number }>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server script as its own process on SERVER_CPU, with the CPU probe preloaded. */
+async function startServer(name: string, script: string, env: Record<string, string>, cwd = ROOT): Promise<Server> {
+  const nodeArgs = [
+    ...(name.startsWith('api') && process.env.BENCH_API_NODE_FLAGS ? process.env.BENCH_API_NODE_FLAGS.split(' ') : []),
+    ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(CPU_PROF_DIR, name)}`] : []),
+    '--import',
+    'tsx',
+    '--import',
+    path.join(ROOT, 'tests/bench/cpu-probe.ts'),
+    script,
+  ];
+  const proc = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs], {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output.join('\n')}`)), 60_000);
+    const onLine = (line: string) => {
+      output.push(line);
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1].replace('localhost', '127.0.0.1'));
+      }
+    };
+    if (proc.stdout) readline.createInterface({ input: proc.stdout }).on('line', onLine);
+    if (proc.stderr) readline.createInterface({ input: proc.stderr }).on('line', onLine);
+    void exited.then(() => reject(new Error(`${name} exited:\n${output.join('\n')}`)));
+  });
+  return {
+    name,
+    url,
+    proc,
+    probe: (msg = 'cpu') =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name}: no CPU probe answer`)), 5000);
+        proc.once('message', (answer: { cpuMicros: number; rss: number; heapTotal: number; heapUsed: number }) => {
+          clearTimeout(timer);
+          resolve(answer);
+        });
+        proc.send(msg);
+      }),
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function load(server: Server, key: string | null): Promise<Figures> {
+  const before = await server.probe();
   const result = await autocannon({
-    url: `${url}/api/v1/twitter`,
+    url: `${server.url}/api/v1/twitter`,
     method: 'POST',
     connections: CONNECTIONS,
     duration: DURATION,
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ url: TWEET_URL }),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
+  const after = await server.probe();
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests.total),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+function summary(runs: Figures[]) {
+  const pick = (f: (r: Figures) => number) => {
+    const xs = runs.map(f);
+    return { med: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+  };
+  return { rps: pick((r) => r.rps), p50: pick((r) => r.p50), p99: pick((r) => r.p99), cpu: pick((r) => r.cpuMicrosPerRequest) };
+}
+
 async function main(): Promise<void> {
+  // the load generator stays off the servers' core (every thread of this process)
+  execFileSync('taskset', ['-acp', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
   const sim = createXSim();
   const { url: simUrl } = await sim.start();
   const db = await createBenchDatabase();
@@ -57,7 +158,7 @@ async function main(): Promise<void> {
   const { key } = await keys.create(user.id, 'bench');
   await prisma.$disconnect();
 
-  const procs: ApiProcess[] = [];
+  const servers: Server[] = [];
   try {
     const apiEnv = {
       DATABASE_URL: db.url,
@@ -71,11 +172,14 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_DAY: '1000000000',
       X_CACHE_TTL_SECONDS: '3600',
     };
-    const api = await spawnApi(apiEnv);
-    procs.push(api);
-    // the same API with in-process limits (no Redis): shows what the Redis round trip costs
-    const apiNoRedis = await spawnApi({ ...apiEnv, REDIS_URL: '' });
-    procs.push(apiNoRedis);
+    const api = await startServer('api', 'apps/api/src/main.ts', apiEnv);
+    servers.push(api);
+    const apiNoRedis = WITH_NO_REDIS ? await startServer('api-no-redis', 'apps/api/src/main.ts', { ...apiEnv, REDIS_URL: '' }) : null;
+    if (apiNoRedis) servers.push(apiNoRedis);
+    const apiOther = COMPARE_ROOT
+      ? await startServer('api-compare', 'apps/api/src/main.ts', { ...apiEnv, REDIS_KEY_PREFIX: `${prefix}:compare` }, COMPARE_ROOT)
+      : null;
+    if (apiOther) servers.push(apiOther);
     // warm the result cache and measure the real answer's size for a fair baseline
     const warm = await fetch(`${api.url}/api/v1/twitter`, {
       method: 'POST',
@@ -84,40 +188,66 @@ async function main(): Promise<void> {
     });
     const bytes = (await warm.text()).length;
     if (warm.status !== 200) throw new Error(`warm-up request failed with ${warm.status}`);
-    const bare = await spawnApi({ BARE_RESPONSE_BYTES: String(bytes - 40) }, 30_000, 'tests/bench/bare-server.ts');
-    procs.push(bare);
+    const bare = await startServer('bare', 'tests/bench/bare-server.ts', { BARE_RESPONSE_BYTES: String(bytes - 40) });
+    servers.push(bare);
 
-    process.stdout.write(`warming up (response ${bytes} bytes, ${CONNECTIONS} connections, ${DURATION}s per run, ${ROUNDS} rounds)…\n`);
-    await load(bare.url, null);
-    await load(api.url, key);
-    await load(apiNoRedis.url, key);
+    process.stdout.write(
+      `servers on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}; response ${bytes} bytes, ${CONNECTIONS} connections, ` +
+        `${DURATION}s per run, ${ROUNDS} alternating rounds (after one warm-up run each)\n`,
+    );
+    const atStart = await api.probe();
+    const apiRssAtStart = atStart.rss;
+    if (process.env.BENCH_HEAP) process.stdout.write(`  api at start ${JSON.stringify(atStart)}\n`);
+    await load(bare, null);
+    await load(api, key);
+    if (apiNoRedis) await load(apiNoRedis, key);
+    if (apiOther) await load(apiOther, key);
     const bareRuns: Figures[] = [];
+    const otherRuns: Figures[] = [];
     const apiRuns: Figures[] = [];
     const memRuns: Figures[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      bareRuns.push(await load(bare.url, null));
-      apiRuns.push(await load(api.url, key));
-      memRuns.push(await load(apiNoRedis.url, key));
+      bareRuns.push(await load(bare, null));
+      apiRuns.push(await load(api, key));
+      if (apiNoRedis) memRuns.push(await load(apiNoRedis, key));
+      if (apiOther) otherRuns.push(await load(apiOther, key));
+      const last = (runs: Figures[]) => runs[runs.length - 1];
+      const line = (n: string, r: Figures | undefined) =>
+        r ? ` ${n} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req;` : '';
+      process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('no-redis', last(memRuns))}${line('compare', last(otherRuns))}\n`);
+      if (process.env.BENCH_HEAP) process.stdout.write(`  api heap ${JSON.stringify(await api.probe())} after gc ${JSON.stringify(await api.probe('gc'))}\n`);
     }
-    const b = { rps: median(bareRuns.map((r) => r.rps)), p99: median(bareRuns.map((r) => r.p99)), p50: median(bareRuns.map((r) => r.p50)) };
-    const a = { rps: median(apiRuns.map((r) => r.rps)), p99: median(apiRuns.map((r) => r.p99)), p50: median(apiRuns.map((r) => r.p50)) };
-    const m = { rps: median(memRuns.map((r) => r.rps)), p99: median(memRuns.map((r) => r.p99)), p50: median(memRuns.map((r) => r.p50)) };
+    const { rss: apiRss, heapTotal: apiHeap } = await api.probe();
+    const bareRss = (await bare.probe()).rss;
+    const b = summary(bareRuns);
+    const a = summary(apiRuns);
+    const m = memRuns.length ? summary(memRuns) : null;
+    const o = otherRuns.length ? summary(otherRuns) : null;
     const non2xx = [...apiRuns, ...memRuns].reduce((n, r) => n + r.non2xx, 0);
     const upstreamCalls = sim.stats().graphqlCalls;
 
+    const spread = (s: { med: number; min: number; max: number }, digits = 0) =>
+      `${s.med.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
     const rows = [
-      ['', 'req/s', 'p50 ms', 'p99 ms'],
-      ['bare Express (baseline)', b.rps.toFixed(0), String(b.p50), String(b.p99)],
-      ['POST /api/v1/twitter (auth + 3 limits + cache)', a.rps.toFixed(0), String(a.p50), String(a.p99)],
-      ['  same, limits in-process (no Redis)', m.rps.toFixed(0), String(m.p50), String(m.p99)],
+      ['median (min–max) over rounds', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req'],
+      ['bare Express (baseline)', spread(b.rps), spread(b.p50), spread(b.p99), spread(b.cpu)],
+      ['POST /api/v1/twitter (auth + 3 limits + cache)', spread(a.rps), spread(a.p50), spread(a.p99), spread(a.cpu)],
+      ...(m ? [['  same, limits in-process (no Redis)', spread(m.rps), spread(m.p50), spread(m.p99), spread(m.cpu)]] : []),
+      ...(o ? [[`  ${COMPARE_ROOT ?? ''}`.slice(0, 47), spread(o.rps), spread(o.p50), spread(o.p99), spread(o.cpu)]] : []),
     ];
-    process.stdout.write(`\n${rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(48) : c.padStart(9))).join('')).join('\n')}\n\n`);
-    process.stdout.write(`throughput ratio  api/bare = ${(a.rps / b.rps).toFixed(2)}  (target ≥ 0.80)\n`);
-    process.stdout.write(`p99 latency ratio api/bare = ${(a.p99 / Math.max(b.p99, 1)).toFixed(2)}  (lower is better)\n`);
-    process.stdout.write(`without Redis      api/bare = ${(m.rps / b.rps).toFixed(2)} req/s, p99 ${(m.p99 / Math.max(b.p99, 1)).toFixed(2)}\n`);
+    process.stdout.write(`\n${rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(48) : c.padStart(22))).join('')).join('\n')}\n\n`);
+    process.stdout.write(`throughput ratio  api/bare = ${(a.rps.med / b.rps.med).toFixed(2)}  (target ≥ 0.80)\n`);
+    process.stdout.write(`p99 latency ratio api/bare = ${(a.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}  (target ≤ 1.5)\n`);
+    process.stdout.write(`CPU per request   api/bare = ${(a.cpu.med / b.cpu.med).toFixed(2)}  (${a.cpu.med.toFixed(0)} vs ${b.cpu.med.toFixed(0)} µs)\n`);
+    if (o) process.stdout.write(`compared revision api/bare = ${(o.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(o.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}, CPU ${(o.cpu.med / b.cpu.med).toFixed(2)}\n`);
+    if (m) process.stdout.write(`without Redis      api/bare = ${(m.rps.med / b.rps.med).toFixed(2)} req/s, p99 ${(m.p99.med / Math.max(b.p99.med, 1)).toFixed(2)}\n`);
+    process.stdout.write(
+      `API RSS after the runs: ${(apiRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 200 MB; ${(apiRssAtStart / 1024 / 1024).toFixed(0)} MB before the load; V8 heap ${(apiHeap / 1024 / 1024).toFixed(0)} MB; bare Express ${(bareRss / 1024 / 1024).toFixed(0)} MB)\n`,
+    );
     process.stdout.write(`non-2xx answers from the API during the runs: ${non2xx}; upstream GraphQL calls: ${upstreamCalls}\n`);
+    if (o) process.stdout.write(`non-2xx answers from the compared revision: ${otherRuns.reduce((x, r) => x + r.non2xx, 0)}\n`);
   } finally {
-    await Promise.all(procs.map((p) => p.stop()));
+    await Promise.all(servers.map((s) => s.stop()));
     await sim.stop();
     await deleteRedisPrefix(REDIS_URL, prefix);
     await db.drop();

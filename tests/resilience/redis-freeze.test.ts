@@ -107,6 +107,7 @@ it('when Redis is frozen (SIGSTOP) under load, then p99 stays within the deadlin
   // And the shared counters are in Redis again: a fresh account's request shows up there.
   const probe = await h.createKey();
   await fetch(`${base}/api/v1/twitter`, { method: 'POST', headers: { Authorization: `Bearer ${probe.key}`, 'Content-Type': 'application/json' }, body: TWEET });
-  const shared = await h.container.redis?.keys(`${h.keyPrefix}:rl:minute*${probe.userId}*`);
+  // the minute window of that account (`<prefix>:rl:{<account>}:minute`, one script for the three windows)
+  const shared = await h.container.redis?.keys(`${h.keyPrefix}:rl:{${probe.userId}}:minute`);
   expect(shared?.length).toBeGreaterThan(0);
 }, 60_000);

@@ -5,6 +5,7 @@ import type { PrismaClient } from './lib/db/prisma';
 import { errorHandler, methodNotAllowed, notFound } from './lib/http/error-handler';
 import { requestId } from './lib/http/request-id';
 import { requestLog } from './lib/http/request-log';
+import { staticHeaders } from './lib/http/static-headers';
 import type { Logger } from './lib/logger/logger';
 import type { Redis } from './lib/redis/redis';
 import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
@@ -56,12 +57,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   if (deps.metrics) registerMetrics(app, { metrics: deps.metrics, token: deps.env.METRICS_TOKEN });
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(staticHeaders(helmet({ contentSecurityPolicy: false })));
   app.use(optionsAsEnvelope(app));
 
+  // the paid API first: its requests skip the health, webhook and dashboard layers
+  const api = Router();
+  app.use('/api/v1', api);
   registerHealthRoutes(app, deps);
 
-  const api = Router();
   const auth = [deps.abuse.authFailureGate(), apiKeyAuth(deps.resolveKey)];
   const premium: RequestHandler = async (req, res, next) => {
     if (req.principal?.premium) return next();
@@ -96,7 +99,6 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api', errorStyleForApi());
   api.use(deps.abuse.countAuthFailures());
   compat.use(deps.abuse.countAuthFailures());
-  app.use('/api/v1', api);
   app.use('/api', compat);
   app.use(notFound());
   app.use(errorHandler(deps.logger));

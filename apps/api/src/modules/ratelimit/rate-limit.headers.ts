@@ -3,7 +3,11 @@ import type { WindowState } from './rate-limit.service';
 
 /** The window closest to exhaustion: fewest remaining, then the one that resets last. */
 export function tightestWindow(windows: WindowState[]): WindowState | undefined {
-  return [...windows].sort((a, b) => a.remaining - b.remaining || b.resetIn - a.resetIn)[0];
+  let tight: WindowState | undefined;
+  for (const w of windows) {
+    if (!tight || w.remaining < tight.remaining || (w.remaining === tight.remaining && w.resetIn > tight.resetIn)) tight = w;
+  }
+  return tight;
 }
 
 /**
@@ -17,11 +21,19 @@ export function setRateLimitHeaders(res: Response, windows: WindowState[]): void
   res.setHeader('X-RateLimit-Limit', String(tight.limit));
   res.setHeader('X-RateLimit-Remaining', String(tight.remaining));
   res.setHeader('X-RateLimit-Reset', String(tight.resetAt));
-  res.setHeader(
-    'RateLimit-Policy',
-    windows.map((w) => `"${w.name}";q=${w.limit};w=${windowSeconds(w.name)}`).join(', '),
-  );
+  res.setHeader('RateLimit-Policy', policyOf(windows));
   res.setHeader('RateLimit', windows.map((w) => `"${w.name}";r=${w.remaining};t=${w.resetIn}`).join(', '));
+}
+
+// the policy only changes with the configuration: built once per set of limits, not per request
+let policyCache = { key: '', value: '' };
+function policyOf(windows: WindowState[]): string {
+  let key = '';
+  for (const w of windows) key += `${w.name}${w.limit},`;
+  if (policyCache.key !== key) {
+    policyCache = { key, value: windows.map((w) => `"${w.name}";q=${w.limit};w=${windowSeconds(w.name)}`).join(', ') };
+  }
+  return policyCache.value;
 }
 
 function windowSeconds(name: WindowState['name']): number {

@@ -1,11 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
-import { sendOk } from '../../lib/http/envelope';
 import { jsonBody } from '../../lib/http/json-body';
 import { methodNotAllowed } from '../../lib/http/error-handler';
 import type { ParsedTweet } from './twitter.types';
-import { parseTweetUrl } from './parse/tweet-url';
-import { buildTwitterData } from './parse/envelope';
+import { parseTweetUrl, type TweetUrlResult } from './parse/tweet-url';
+import { createTwitterResponder } from './twitter.response';
 
 export interface Extractor {
   extract(statusId: string, opts?: { requestId?: string; signal?: AbortSignal }): Promise<ParsedTweet>;
@@ -24,14 +23,16 @@ export function registerTwitterRoutes(
   deps: { protect: RequestHandler[]; extractor: Extractor; docs: RequestHandler; clock?: () => Date },
 ): void {
   const clock = deps.clock ?? (() => new Date());
+  const responder = createTwitterResponder();
+  const parse = memoizedUrlParser();
 
   router.get('/twitter', deps.docs);
   router.post('/twitter', ...deps.protect, ...jsonBody(), async (req, res) => {
     const body: unknown = req.body;
     const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { url?: unknown }).url : undefined;
-    const parsed = parseTweetUrl(url);
+    const parsed = parse(url);
     if (!parsed.ok) throw new AppError(parsed.code);
-    // A client that hangs up stops its extraction (and X calls nobody else waits for).
+// A client that hangs up stops its extraction (and X calls nobody else waits for).
     const gone = new AbortController();
     const onClose = (): void => {
       if (!res.writableFinished) gone.abort(new ClientGone());
@@ -46,9 +47,35 @@ export function registerTwitterRoutes(
     } finally {
       res.off('close', onClose);
     }
-    const built = buildTwitterData(tweet, parsed.ref, clock());
-    if (!built.ok) throw new AppError(built.reason, undefined, 'details' in built ? { details: built.details } : {});
-    sendOk(res, built.data);
+    const refused = responder.send(res, tweet, parsed.ref, clock());
+    if (refused) throw new AppError(refused.reason, undefined, 'details' in refused ? { details: refused.details } : {});
   });
   router.all('/twitter', methodNotAllowed(['GET', 'POST']));
+}
+
+/** Distinct accepted URLs remembered per process; the oldest are dropped first. */
+const MAX_PARSED_URLS = 2_000;
+
+/**
+ * parseTweetUrl() with the accepted URLs remembered: hot posts are asked for with the same URL
+ * string again and again, and the WHATWG URL parse is one of the larger items of a cache hit.
+ * The result depends on the string alone; refusals are not remembered (they are cheap and
+ * arbitrary input should not churn the table).
+ */
+function memoizedUrlParser(): (input: unknown) => TweetUrlResult {
+  const accepted = new Map<string, TweetUrlResult>();
+  return (input) => {
+    if (typeof input !== 'string') return parseTweetUrl(input);
+    const known = accepted.get(input);
+    if (known) return known;
+    const result = parseTweetUrl(input);
+    if (result.ok) {
+      if (accepted.size >= MAX_PARSED_URLS) {
+        const oldest = accepted.keys().next();
+        if (!oldest.done) accepted.delete(oldest.value);
+      }
+      accepted.set(input, result);
+    }
+    return result;
+  };
 }

@@ -49,6 +49,7 @@ export function createUsageService(deps: {
   let local = new Map<string, Counter>();
   let usedKeys = new Set<string>();
   const lastUsedWritten = new Map<string, number>(); // no-Redis mode throttle
+  let current = { hour: -1, batch: local, byKey: new Map<string, Counter>() };
 
   function touchLastUsed(keyIds: string[]): Promise<unknown> {
     if (keyIds.length === 0) return Promise.resolve();
@@ -165,14 +166,23 @@ export function createUsageService(deps: {
   }
 
   return {
-    /** Request path: in-process counters only (no I/O). */
+    /** Request path: in-process counters only (no I/O, no key string built per request). */
     record(principal: KeyPrincipal, outcome: 'ok' | 'limited'): void {
       const hour = hourStart(now());
-      const id = `${principal.keyId}:${hour}`;
-      const c = local.get(id) ?? { keyId: principal.keyId, userId: principal.userId, hour, requests: 0, limited: 0 };
+      // the counters of the current hour and batch, by key id; rebuilt when either changes
+      if (hour !== current.hour || current.batch !== local) current = { hour, batch: local, byKey: new Map() };
+      let c = current.byKey.get(principal.keyId);
+      if (!c) {
+        const id = `${principal.keyId}:${hour}`;
+        c = local.get(id);
+        if (!c) {
+          c = { keyId: principal.keyId, userId: principal.userId, hour, requests: 0, limited: 0 };
+          local.set(id, c);
+        }
+        current.byKey.set(principal.keyId, c);
+      }
       c.requests += 1;
       if (outcome === 'limited') c.limited += 1;
-      local.set(id, c);
       usedKeys.add(principal.keyId);
     },
     flushLocal,
