@@ -67,14 +67,23 @@ export const TWEET_RESULT_FIELD_TOGGLES: Readonly<Record<string, boolean>> = Obj
   withDisallowedReplyControls: false,
 });
 
+/** Path + query of a GraphQL GET (relative to the API base URL): each parameter is a JSON string. */
+function graphqlPath(queryId: string, operation: string, params: { variables: object; features: object; fieldToggles: object }): string {
+  const qs = new URLSearchParams({
+    variables: JSON.stringify(params.variables),
+    features: JSON.stringify(params.features),
+    fieldToggles: JSON.stringify(params.fieldToggles),
+  });
+  return `/graphql/${queryId}/${operation}?${qs.toString()}`;
+}
+
 /** Path + query of the TweetResultByRestId GET (relative to the API base URL). */
 export function tweetResultPath(statusId: string): string {
-  const qs = new URLSearchParams({
-    variables: JSON.stringify(tweetResultVariables(statusId)),
-    features: JSON.stringify(TWEET_RESULT_FEATURES),
-    fieldToggles: JSON.stringify(TWEET_RESULT_FIELD_TOGGLES),
+  return graphqlPath(TWEET_RESULT_QUERY_ID, TWEET_RESULT_OPERATION, {
+    variables: tweetResultVariables(statusId),
+    features: TWEET_RESULT_FEATURES,
+    fieldToggles: TWEET_RESULT_FIELD_TOGGLES,
   });
-  return `/graphql/${TWEET_RESULT_QUERY_ID}/${TWEET_RESULT_OPERATION}?${qs.toString()}`;
 }
 
 /**
@@ -145,12 +154,11 @@ export const TWEET_DETAIL_FIELD_TOGGLES: Readonly<Record<string, boolean>> = Obj
 
 /** Path + query of the TweetDetail GET (relative to the API base URL). */
 export function tweetDetailPath(statusId: string): string {
-  const qs = new URLSearchParams({
-    variables: JSON.stringify(tweetDetailVariables(statusId)),
-    features: JSON.stringify(TWEET_DETAIL_FEATURES),
-    fieldToggles: JSON.stringify(TWEET_DETAIL_FIELD_TOGGLES),
+  return graphqlPath(TWEET_DETAIL_QUERY_ID, TWEET_DETAIL_OPERATION, {
+    variables: tweetDetailVariables(statusId),
+    features: TWEET_DETAIL_FEATURES,
+    fieldToggles: TWEET_DETAIL_FIELD_TOGGLES,
   });
-  return `/graphql/${TWEET_DETAIL_QUERY_ID}/${TWEET_DETAIL_OPERATION}?${qs.toString()}`;
 }
 
 export const GUEST_ACTIVATE_PATH = '/1.1/guest/activate.json';
