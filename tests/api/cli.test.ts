@@ -16,7 +16,7 @@ afterAll(async () => {
 function cli(...args: string[]) {
   const res = spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: h.db.url, REDIS_URL: h.redisUrl ?? '' },
+    env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: h.db.url, ...h.redisEnv },
     encoding: 'utf8',
     timeout: 30_000,
   });

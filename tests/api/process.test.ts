@@ -31,7 +31,7 @@ describe('the server process', () => {
     h.sim.faults.latency(1500, 'graphql');
     const api = await spawnApi({
       DATABASE_URL: h.db.url,
-      REDIS_URL: h.redisUrl ?? '',
+      ...h.redisEnv,
       REDIS_KEY_PREFIX: h.keyPrefix,
       X_API_BASE_URL: h.simUrl,
       X_SYNDICATION_BASE_URL: h.simUrl,

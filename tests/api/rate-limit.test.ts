@@ -79,7 +79,7 @@ describe('default limits (60/min, 1000/h, 10000/day)', () => {
     const { key } = await h.createKey();
     const env = {
       DATABASE_URL: h.db.url,
-      REDIS_URL: h.redisUrl ?? '',
+      ...h.redisEnv,
       REDIS_KEY_PREFIX: h.keyPrefix,
       X_API_BASE_URL: h.simUrl,
       X_SYNDICATION_BASE_URL: h.simUrl,

@@ -42,7 +42,7 @@ describe('usage counters', () => {
 
     usage.record(principal, 'ok');
     await usage.flushLocal();
-    const counters = await redis.hgetall(`${prefix}:${keyId}:${hourStart(Date.now())}`);
+    const counters = await redis.hgetall(`${prefix}:{${keyId}}:${hourStart(Date.now())}`);
     // 4 before the failure (1 of them limited) + 1 after = 5 requests, 1 limited
     expect(counters).toMatchObject({ requests: '5', rate_limited: '1', user: userId });
   });

@@ -25,13 +25,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
-import { createPrisma } from '../../apps/api/src/lib/db/prisma';
-import { createKeyService } from '../../apps/api/src/modules/keys/keys.service';
-import { createUsersRepository } from '../../apps/api/src/modules/users/users.repository';
 import { createXSim } from '../../apps/x-sim/src';
 import { REDIS_URL } from '../support/db';
 import { deleteRedisPrefix } from '../support/harness';
-import { createBenchDatabase } from './bench-db';
+import { createBenchDatabase, createBenchPremiumKey } from './bench-db';
 
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -150,13 +147,7 @@ async function main(): Promise<void> {
   const { url: simUrl } = await sim.start();
   const db = await createBenchDatabase();
   const prefix = `twdown-bench:${Date.now()}`;
-  const prisma = createPrisma(db.url, { maxConnections: 2 });
-  const users = createUsersRepository(prisma);
-  const keys = createKeyService({ prisma, authCache: { keyChanged: () => undefined }, rotationGraceSeconds: 60 });
-  const user = await users.findOrCreate('bench@example.com');
-  await users.setComplimentaryPremium(user.id, true);
-  const { key } = await keys.create(user.id, 'bench');
-  await prisma.$disconnect();
+  const key = await createBenchPremiumKey(db.url);
 
   const servers: Server[] = [];
   try {

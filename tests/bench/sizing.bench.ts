@@ -10,14 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createPrisma } from '../../apps/api/src/lib/db/prisma';
-import { createKeyService } from '../../apps/api/src/modules/keys/keys.service';
-import { createUsersRepository } from '../../apps/api/src/modules/users/users.repository';
 import { createXSim } from '../../apps/x-sim/src';
 import { REDIS_URL } from '../support/db';
 import { deleteRedisPrefix } from '../support/harness';
 import { spawnServer, type ApiProcess } from '../support/processes';
-import { createBenchDatabase } from './bench-db';
+import { createBenchDatabase, createBenchPremiumKey } from './bench-db';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
@@ -64,13 +61,7 @@ async function main(): Promise<void> {
   const { url: simUrl } = await sim.start();
   const db = await createBenchDatabase();
   const prefix = `twdown-bench:${Date.now()}`;
-  const prisma = createPrisma(db.url, { maxConnections: 2 });
-  const users = createUsersRepository(prisma);
-  const keys = createKeyService({ prisma, authCache: { keyChanged: () => undefined }, rotationGraceSeconds: 60 });
-  const user = await users.findOrCreate('bench@example.com');
-  await users.setComplimentaryPremium(user.id, true);
-  const { key } = await keys.create(user.id, 'bench');
-  await prisma.$disconnect();
+  const key = await createBenchPremiumKey(db.url);
 
   const procs: ApiProcess[] = [];
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' };

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         ...extraEnv,
       });
       const logger = createLogger({ level: env.LOG_LEVEL });
-      const container = await createContainer({ env, logger, databaseUrl, redisUrl: REDIS_URL, keyPrefix: `${root}:${name}` });
+      const container = await createContainer({ env, logger, databaseUrl, redisTarget: { url: REDIS_URL }, keyPrefix: `${root}:${name}` });
       const server: Server = buildApp(container.deps).listen(0, '127.0.0.1');
       let closed = false;
       const api: Api = {

@@ -38,7 +38,7 @@ beforeAll(async () => {
     ...standinEnv(stripe),
     SMTP_URL: mail.url,
   });
-  container = await createContainer({ env, logger: createLogger({ level: env.LOG_LEVEL }), databaseUrl: db.url, redisUrl: REDIS_URL, keyPrefix, now: clock });
+  container = await createContainer({ env, logger: createLogger({ level: env.LOG_LEVEL }), databaseUrl: db.url, redisTarget: { url: REDIS_URL }, keyPrefix, now: clock });
   app = buildApp(container.deps);
 });
 afterAll(async () => {

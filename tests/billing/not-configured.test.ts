@@ -29,7 +29,7 @@ describe('billing not configured', () => {
 });
 
 describe('pages', () => {
-  it('when / and /dashboard[/...] are requested, then the UI files are served; /docs redirects to the API docs', async () => {
+  it('when / and /dashboard[/...] are requested, then the UI files are served; /docs is the rendered API reference', async () => {
     for (const path of ['/', '/dashboard', '/dashboard/keys']) {
       const res = await request(h.app).get(path);
       expect({ path, status: res.status, type: res.headers['content-type'] }).toEqual({ path, status: 200, type: expect.stringMatching(/text\/html/) });
@@ -39,8 +39,9 @@ describe('pages', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.error.type).toBe('route_not_found');
     const docs = await request(h.app).get('/docs');
-    expect(docs.status).toBe(302);
-    expect(docs.headers.location).toBe('/api/v1/twitter');
+    expect(docs.status).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+    expect(docs.text).toContain('<script src="/docs/redoc.standalone.js"></script>');
     const unknownApi = await request(h.app).get('/dashboard/api/nope');
     expect(unknownApi.status).toBe(401);
     expect(unknownApi.headers['content-type']).toMatch(/json/);

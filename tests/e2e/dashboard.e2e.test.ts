@@ -134,7 +134,7 @@ describe('developer dashboard (browser, real app)', () => {
     expect(code).toContain('Authorization: Bearer sk-');
     expect(await page.getByTestId('landing-signup').getAttribute('href')).toBe('/dashboard/signup');
     expect(await page.getByTestId('landing-login').getAttribute('href')).toBe('/dashboard/login');
-    expect(await page.getByTestId('landing-docs').getAttribute('href')).toBe('/api/v1/twitter');
+    expect(await page.getByTestId('landing-docs').getAttribute('href')).toBe('/docs');
     expect(await page.getByTestId('landing-openapi').getAttribute('href')).toBe('/api/v1/openapi.json');
     // the live limits come from GET /api/v1/twitter
     await page.locator('#limits-line').filter({ hasText: '/ minute' }).waitFor();

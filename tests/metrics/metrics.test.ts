@@ -95,7 +95,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const { key } = await h.createKey();
     const post = { url: 'https://x.com/i/status/992011' };
     await request(h.app).post('/api/v1/twitter').set(bearer(key)).send(post); // the first instance fills Redis
-    const other = await createContainer({ env: h.env, logger: createLogger({ level: 'silent' }), databaseUrl: h.db.url, redisUrl: h.redisUrl, keyPrefix: h.keyPrefix });
+    const other = await createContainer({ env: h.env, logger: createLogger({ level: 'silent' }), databaseUrl: h.db.url, redisTarget: h.redisTarget, keyPrefix: h.keyPrefix });
     try {
       const app = buildApp(other.deps);
       const res = await request(app).post('/api/v1/twitter').set(bearer(key)).send(post);

@@ -33,9 +33,12 @@ function load(file: string): ComposeFile {
   return parse(readFileSync(path.join(DEPLOY, file), 'utf8'), { merge: true, uniqueKeys: true }) as ComposeFile;
 }
 
+/** Stands in for the operator's value of every required (${VAR:?…}) variable; long enough for the 32-character secrets. */
+const SAMPLE_SECRET = 'sample-secret-0123456789abcdef0123456789';
+
 /** Compose's ${VAR:-default} / ${VAR:?error} interpolation, with a sample value for required ones. */
 function interpolate(value: string): string {
-  return value.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, _name: string, fallback: string | undefined) => fallback ?? 'sample-secret');
+  return value.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, _name: string, fallback: string | undefined) => fallback ?? SAMPLE_SECRET);
 }
 
 const commandOf = (s: Service | undefined) => (Array.isArray(s?.command) ? s.command.join(' ') : (s?.command ?? ''));
@@ -107,7 +110,7 @@ describe.each(Object.entries(FILES))('deploy/%s', (file, expected) => {
     const unknown = Object.keys(env).filter((k) => !(k in envSchema.shape) && !PENDING_VARS.has(k));
     expect(unknown).toEqual([]);
     expect(() => loadEnv(env)).not.toThrow();
-    expect(env.DATABASE_URL).toMatch(/^postgresql:\/\/twdown:sample-secret@postgres:5432\/twdown$/);
+    expect(env.DATABASE_URL).toBe(`postgresql://twdown:${SAMPLE_SECRET}@postgres:5432/twdown`);
     expect(s.migrate?.environment?.DATABASE_URL).toBe(s.api?.environment?.DATABASE_URL);
     expect(env.TRUST_PROXY).toBe('1'); // one proxy hop in front
     expect(env.NODE_ENV).toBe('production');

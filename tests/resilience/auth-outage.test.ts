@@ -20,7 +20,7 @@ beforeAll(async () => {
   redis = await startOwnRedis();
   const env = { AUTH_CACHE_TTL_SECONDS: '30', AUTH_CACHE_OUTAGE_TTL_SECONDS: String(OUTAGE_TTL_S) };
   a = await startHarness({ redisUrl: redis.url, env });
-  b = await createContainer({ env: a.env, logger: createLogger({ level: 'silent' }), databaseUrl: a.db.url, redisUrl: redis.url, keyPrefix: a.keyPrefix });
+  b = await createContainer({ env: a.env, logger: createLogger({ level: 'silent' }), databaseUrl: a.db.url, redisTarget: { url: redis.url }, keyPrefix: a.keyPrefix });
   appB = buildApp(b.deps);
 }, 60_000);
 afterAll(async () => {
@@ -64,7 +64,7 @@ it('when Redis is down and a key is revoked on another process, then it stops wo
 
 it('when a process starts while Redis is down, then it subscribes once Redis is up and revocations reach it at once', async () => {
   await redis.stop();
-  const c = await createContainer({ env: a.env, logger: createLogger({ level: 'silent' }), databaseUrl: a.db.url, redisUrl: redis.url, keyPrefix: a.keyPrefix });
+  const c = await createContainer({ env: a.env, logger: createLogger({ level: 'silent' }), databaseUrl: a.db.url, redisTarget: { url: redis.url }, keyPrefix: a.keyPrefix });
   try {
     const appC = buildApp(c.deps);
     await redis.restart();

@@ -1,20 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { buildApp } from '../../apps/api/src/app';
 import { createContainer, type Container } from '../../apps/api/src/container';
 import { loadEnv, type Env } from '../../apps/api/src/lib/config/env';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 import { createXSim, type XSim, type XSimOptions } from '../../apps/x-sim/src';
-import { REDIS_URL, createTestDatabase, type TestDatabase } from './db';
+import type { RedisTarget } from '../../apps/api/src/lib/redis/redis';
+import { createTestDatabase, type TestDatabase } from './db';
+import { deleteRedisPrefix, redisEnvFor, testRedisTarget } from './redis';
 import { startSmtpSink, type SmtpSink } from './smtp';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
   sim?: XSimOptions;
-  /** null = run without Redis (embedded-mode behaviour); a URL = that Redis (e.g. an unreachable one) */
+  /**
+   * null = run without Redis (embedded-mode behaviour); a URL = that Redis (e.g. an unreachable
+   * one). Unset = the run's Redis: the shared server, or the local cluster under `npm run test:cluster`.
+   */
   redisUrl?: string | null;
+  /** A Redis (e.g. a cluster) the test owns; its keys under the prefix are deleted at close. */
+  redisTarget?: RedisTarget;
   /** Clock for keys, sessions, premium grace and billing (tests move time with it). */
   now?: () => Date;
   /** Receives the app's JSON log lines (tests read what the logs contain). */
@@ -28,7 +34,11 @@ export interface Harness {
   simUrl: string;
   env: Env;
   db: TestDatabase;
+  /** The single Redis's URL; null without Redis or in cluster mode (see redisEnv). */
   redisUrl: string | null;
+  redisTarget: RedisTarget | null;
+  /** REDIS_URL / REDIS_CLUSTER_NODES for a server or CLI process spawned on the same Redis. */
+  redisEnv: Record<string, string>;
   keyPrefix: string;
   /** The SMTP server the app sends account mails to (SMTP_URL), unless the test set its own. */
   mail: SmtpSink;
@@ -48,12 +58,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const { url: simUrl } = await sim.start();
   const db = await createTestDatabase();
   const mail = await startSmtpSink();
-  const redisUrl = opts.redisUrl === undefined ? REDIS_URL : opts.redisUrl;
+  const ownRedis = opts.redisUrl === undefined;
+  const redisTarget: RedisTarget | null = opts.redisTarget ?? (ownRedis ? testRedisTarget() : opts.redisUrl ? { url: opts.redisUrl } : null);
+  const redisUrl = redisTarget && 'url' in redisTarget ? redisTarget.url : null;
+  const redisEnv = redisEnvFor(redisTarget);
   const env = loadEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
-    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...redisEnv,
     X_API_BASE_URL: simUrl,
     X_SYNDICATION_BASE_URL: simUrl,
     X_MEDIA_BASE_URL: `${simUrl}/media`,
@@ -67,7 +80,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = lines
     ? createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } })
     : createLogger({ level: env.LOG_LEVEL });
-  const container = await createContainer({ env, logger, databaseUrl: db.url, redisUrl, keyPrefix, now: opts.now });
+  const container = await createContainer({ env, logger, databaseUrl: db.url, redisTarget, keyPrefix, now: opts.now });
   const app = buildApp(container.deps);
   let server: Server | undefined;
   let counter = 0;
@@ -80,6 +93,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     env,
     db,
     redisUrl,
+    redisTarget,
+    redisEnv,
     keyPrefix,
     mail,
     async createKey(o = {}) {
@@ -108,26 +123,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await container.close();
       await sim.stop();
       await mail.stop();
-      if (redisUrl === REDIS_URL) await deleteRedisPrefix(redisUrl, keyPrefix);
+      if (ownRedis && redisTarget) await deleteRedisPrefix(redisTarget, keyPrefix);
       await db.drop();
     },
   };
 }
 
-export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { deleteRedisPrefix };
 
 /** Authorization header for supertest. */
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

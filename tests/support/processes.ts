@@ -7,7 +7,9 @@ const ROOT = path.resolve(__dirname, '../..');
 export interface ApiProcess {
   url: string;
   proc: ChildProcess;
-  /** stdout+stderr lines seen so far */
+  /** pid of the server process (for /proc/<pid>/status) */
+  pid: number;
+  /** stdout+stderr lines seen so far (the last 500: drills send 100,000 requests) */
   output: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -43,6 +45,7 @@ export async function spawnServer(opts: {
   const proc = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const pid = proc.pid ?? 0;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGTERM'); // never leave a half-started server behind (tsx relays it to its child)
@@ -50,6 +53,7 @@ export async function spawnServer(opts: {
     }, opts.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       output.push(line);
+      if (output.length > 500) output.splice(0, output.length - 500);
       const m = /listening on (http:\/\/localhost:\d+)/.exec(line);
       if (m?.[1]) {
         clearTimeout(timer);
@@ -66,6 +70,7 @@ export async function spawnServer(opts: {
   return {
     url: url.replace(/\/api\/v1$/, ''),
     proc,
+    pid,
     output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

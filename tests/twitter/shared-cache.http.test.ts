@@ -19,7 +19,7 @@ beforeAll(async () => {
     env: h.env,
     logger: createLogger({ level: 'silent' }),
     databaseUrl: h.db.url,
-    redisUrl: h.redisUrl,
+    redisTarget: h.redisTarget,
     keyPrefix: h.keyPrefix,
   });
   secondApp = buildApp(second.deps);

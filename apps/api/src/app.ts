@@ -10,11 +10,13 @@ import type { Logger } from './lib/logger/logger';
 import type { Redis } from './lib/redis/redis';
 import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
 import { buildApiDocs } from './modules/docs/api-docs';
+import { registerApiReference } from './modules/docs/api-reference.routes';
 import { buildOpenApi } from './modules/docs/openapi';
 import { registerHealthRoutes } from './modules/health/health.routes';
 import { rateLimit, rateLimitStanding } from './modules/ratelimit/rate-limit.middleware';
 import type { RateLimitService } from './modules/ratelimit/rate-limit.service';
 import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter.routes';
+import { registerTwitterBatchRoutes } from './modules/twitter/twitter-batch.routes';
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
@@ -77,6 +79,7 @@ export function buildApp(deps: AppDeps): Express {
   const docs = buildApiDocs({ baseUrl, windows: deps.limits.windows });
   const openapi = buildOpenApi(baseUrl);
   registerTwitterRoutes(api, { protect, extractor: deps.extractor, docs: (_req, res) => void res.json(docs) });
+  registerTwitterBatchRoutes(api, { authorize: [...auth, premium], limits: deps.limits, usage: deps.usage, extractor: deps.extractor, logger: deps.logger });
   registerUsageRoutes(api, {
     auth: [...auth, deps.abuse.usageReadLimit()],
     prisma: deps.prisma,
@@ -86,6 +89,7 @@ export function buildApp(deps: AppDeps): Express {
   });
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
   api.all('/openapi.json', methodNotAllowed(['GET']));
+  registerApiReference(app);
 
   for (const plugin of deps.plugins ?? []) plugin(app, api);
 

@@ -1,7 +1,7 @@
 import type { Env } from './lib/config/env';
 import { createPrisma, type PrismaClient } from './lib/db/prisma';
 import type { Logger } from './lib/logger/logger';
-import { createRedis, waitForRedis, type Redis } from './lib/redis/redis';
+import { createRedis, waitForRedis, type Redis, type RedisTarget } from './lib/redis/redis';
 import type { KvStore } from './lib/kv/kv-store';
 import { createMemoryStore } from './lib/kv/memory-store';
 import { createKeyResolver } from './modules/auth/api-key.auth';
@@ -33,7 +33,7 @@ export interface ContainerOptions {
   logger: Logger;
   databaseUrl: string;
   /** null = no Redis: in-memory rate limits and an in-process store for X tokens/cache */
-  redisUrl: string | null;
+  redisTarget: RedisTarget | null;
   /** Embedded PGlite takes one connection at a time. */
   maxDbConnections?: number;
   /** Prefix for every Redis key (tests isolate themselves with it). */
@@ -50,8 +50,12 @@ export async function createContainer(opts: ContainerOptions) {
   const { env, logger } = opts;
   const now = opts.now ?? (() => new Date());
   const prefix = opts.keyPrefix ?? 'twdown';
-  const prisma: PrismaClient = createPrisma(opts.databaseUrl, { maxConnections: opts.maxDbConnections });
-  const redis: Redis | null = opts.redisUrl ? createRedis(opts.redisUrl, logger, 'main', { commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }) : null;
+  const prisma: PrismaClient = createPrisma(opts.databaseUrl, {
+    maxConnections: opts.maxDbConnections,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+  });
+  const redis: Redis | null = opts.redisTarget ? createRedis(opts.redisTarget, logger, 'main', { commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }) : null;
   if (redis) {
     await waitForRedis(redis).catch((err: unknown) => {
       // Not fatal: the rate limiter falls back to per-process limits until Redis is back.

@@ -6,6 +6,7 @@ import { createHttpServer } from './lib/http/server';
 import { EMBEDDED_DATA_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from './lib/db/embedded';
 import { migrateDatabase } from './lib/db/migrate';
 import { createLogger } from './lib/logger/logger';
+import { describeRedisTarget, redisTargetFrom } from './lib/redis/redis';
 
 const CLOSE_TIMEOUT_MS = 1_000;
 const ANSWER_TIMEOUT_MS = 500;
@@ -26,9 +27,11 @@ export async function startServer(env: Env): Promise<void> {
       '*** DATABASE_URL is not set: using an EMBEDDED in-process PostgreSQL (PGlite, data in .data/pglite). For demos only; set DATABASE_URL for real use. ***',
     );
   }
-  if (!env.REDIS_URL) {
+  const redisTarget = redisTargetFrom(env);
+  if (redisTarget) logger.info({ redis: describeRedisTarget(redisTarget) }, 'using Redis');
+  else {
     logger.warn(
-      '*** REDIS_URL is not set: rate limits, X tokens and the result cache are IN-MEMORY and per process. For demos only; set REDIS_URL for real use. ***',
+      '*** REDIS_URL (or REDIS_CLUSTER_NODES) is not set: rate limits, X tokens and the result cache are IN-MEMORY and per process. For demos only; set REDIS_URL for real use. ***',
     );
   }
   const applied = await migrateDatabase(databaseUrl);
@@ -38,7 +41,7 @@ export async function startServer(env: Env): Promise<void> {
     env,
     logger,
     databaseUrl,
-    redisUrl: env.REDIS_URL ?? null,
+    redisTarget,
     maxDbConnections: embedded ? 1 : 10,
     keyPrefix: env.REDIS_KEY_PREFIX,
   });

@@ -1,12 +1,12 @@
 import type { JsonObject } from './json';
 
-/** The x.com web-app bearer token every studied downloader sends (notes §1.1). */
+/** The x.com web-app bearer token every studied downloader sends (docs/x-upstream.md, "Guest token"). */
 export const WEB_BEARER_TOKEN =
   'AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4puTs%3D1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA';
 
 /**
  * Feature keys whose absence makes the simulator answer error 336. It is the intersection of the
- * feature sets sent by yt-dlp, FxEmbed, gallery-dl and cobalt (notes §2.3), so a client that copies
+ * feature sets sent by yt-dlp, FxEmbed, gallery-dl and cobalt (docs/x-upstream.md, "The GraphQL request"), so a client that copies
  * any of them passes, while a client that sends none (or nulls one) sees X's real failure mode.
  */
 export const REQUIRED_FEATURES: readonly string[] = Object.freeze([
@@ -28,7 +28,7 @@ export const REQUIRED_FEATURES: readonly string[] = Object.freeze([
   'view_counts_everywhere_api_enabled',
 ]);
 
-/** The syndication `token` parameter, computed exactly as react-tweet and cobalt do (notes §3). */
+/** The syndication `token` parameter, computed exactly as react-tweet and cobalt do (docs/x-upstream.md, "Syndication fallback"). */
 export function syndicationToken(id: string): string {
   return ((Number(id) / 1e15) * Math.PI).toString(36).replace(/(0+|\.)/g, '');
 }

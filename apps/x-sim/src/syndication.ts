@@ -2,7 +2,7 @@ import { asArray, asNumber, asObject, asString, dig, type Json, type JsonObject 
 
 /*
  * No real syndication response was ever recorded, so these bodies are DERIVED from the GraphQL
- * fixtures, following the shape react-tweet's types describe (notes §3).
+ * fixtures, following the shape react-tweet's types describe (docs/x-upstream.md, "Syndication fallback").
  */
 
 const NSFW_TEXT =

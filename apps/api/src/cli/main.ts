@@ -4,7 +4,7 @@ import { EMBEDDED_DATA_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from 
 import { migrateDatabase } from '../lib/db/migrate';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
-import { createRedis, waitForRedis } from '../lib/redis/redis';
+import { createRedis, redisTargetFrom, waitForRedis } from '../lib/redis/redis';
 import { createAuthCache } from '../modules/auth/auth-cache';
 import { createKeyService } from '../modules/keys/keys.service';
 import { createUsersRepository } from '../modules/users/users.repository';
@@ -33,7 +33,8 @@ async function main(): Promise<number> {
     await migrateDatabase(databaseUrl);
   }
   const prisma = createPrisma(databaseUrl, { maxConnections: embedded ? 1 : 2 });
-  const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger, 'cli') : null;
+  const redisTarget = redisTargetFrom(env);
+  const redis = redisTarget ? createRedis(redisTarget, logger, 'cli') : null;
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
   const authCache = createAuthCache({ ttlMs: 0, redis, logger });
   const credits = createCreditsService({ prisma });

@@ -97,7 +97,7 @@ function shell(active, /** @type {HTMLElement} */ content) {
         h('div', { class: 'nav-label' }, 'Resources'),
         h(
           'a',
-          { href: '/api/v1/twitter', target: '_blank', rel: 'noopener', 'data-testid': 'nav-docs' },
+          { href: '/docs', target: '_blank', rel: 'noopener', 'data-testid': 'nav-docs' },
           icon('book'),
           'API docs',
           icon('external', { class: 'ext' }),

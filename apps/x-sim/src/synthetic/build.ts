@@ -1,6 +1,6 @@
 /**
  * Writes the SYNTHETIC fixtures (apps/x-sim/fixtures/synthetic/*-9920NN.json): hand-written posts
- * in X's GraphQL schema (notes x-upstream.md §4), with made-up users, texts and media URLs.
+ * in X's GraphQL schema (docs/x-upstream.md, "Reading the answer"), with made-up users, texts and media URLs.
  * Nothing here is copied from a recorded response. Run it after changing a case:
  *   npx tsx apps/x-sim/src/synthetic/build.ts
  */

@@ -121,6 +121,42 @@ export const envSchema = z.object({
   /** Bearer token for GET /metrics; unset = /metrics is not served (404). */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
 
+  // --- Redis Cluster (issue 10) ---
+  /**
+   * Seed nodes of a Redis Cluster, "host:port,host:port,…" ([v6]:port for IPv6). When set it is
+   * used instead of REDIS_URL and ioredis runs in cluster mode (it discovers the other nodes).
+   */
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const nodes: Array<{ host: string; port: number }> = [];
+        for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+          const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(part);
+          const port = Number(m?.[3]);
+          const host = m?.[1] ?? m?.[2];
+          if (!host || !(port >= 1 && port <= 65535)) {
+            ctx.addIssue({ code: 'custom', message: `REDIS_CLUSTER_NODES: "${part}" is not host:port` });
+            return z.NEVER;
+          }
+          nodes.push({ host, port });
+        }
+        if (nodes.length === 0) {
+          ctx.addIssue({ code: 'custom', message: 'REDIS_CLUSTER_NODES: no host:port given' });
+          return z.NEVER;
+        }
+        return nodes;
+      }),
+  ),
+
+  // --- PostgreSQL timeouts (issue 10, fault drill 4) ---
+  /** Milliseconds to open a PostgreSQL connection (or wait for a pooled one) before answering 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+  /** Milliseconds one query may take before the client gives up and the request answers 503. */
+  DATABASE_QUERY_TIMEOUT_MS: positiveInt.default(10_000),
+
   // --- Media download links and conversion (/download, /convert, /media; issue 8) ---
   /** HMAC secret of our download links (>= 32 chars). Required in production; dev/test make a random one per start. */
   MEDIA_LINK_SECRET: optionalString.pipe(z.string().min(32, 'MEDIA_LINK_SECRET must be at least 32 characters').optional()),

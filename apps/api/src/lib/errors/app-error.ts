@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'request_timeout',
   // credits (modules/credits)
   'insufficient_credits',
+  // issue 10 (fault drill 4): PostgreSQL unreachable or too slow for a request that needs it
+  'database_unavailable',
   'internal',
   // account email links (issue 7)
   'email_not_verified',
@@ -97,6 +99,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   request_timeout: 408,
   // credits (modules/credits): 402 as in the Facebo/Soundc documents
   insufficient_credits: 402,
+  database_unavailable: 503,
   internal: 500,
   email_not_verified: 403,
   invalid_token: 400,
@@ -153,6 +156,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   request_timeout: 'The request was not received in time',
   // credits (modules/credits): the exact message of the Facebo/Soundc documents
   insufficient_credits: 'Insufficient credits',
+  database_unavailable: 'The database is unavailable, retry later',
   internal: 'Internal server error',
   email_not_verified: 'Confirm your email address first: sign up again with it to get a new link',
   invalid_token: 'This link is not valid',

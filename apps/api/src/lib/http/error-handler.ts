@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/db-errors';
 import { AppError, isAppError } from '../errors/app-error';
 import type { Logger } from '../logger/logger';
 import { renderErrorBody } from './envelope';
@@ -49,6 +50,9 @@ function bodyError(bp: BodyParserError): AppError | undefined {
   return undefined;
 }
 
+/** What a client is told to wait when PostgreSQL is unreachable (a failover usually takes seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Known library errors mapped on purpose; anything else is a 500. */
 function toAppError(err: unknown): AppError | undefined {
   if (isAppError(err)) return err;
@@ -62,6 +66,7 @@ function toAppError(err: unknown): AppError | undefined {
   const code = (err as { code?: string })?.code;
   if (code === 'P2025') return new AppError('not_found');
   if (code === 'P2002') return new AppError('conflict');
+  if (isDatabaseUnavailable(err)) return new AppError('database_unavailable', undefined, { retryAfter: DATABASE_RETRY_AFTER_SECONDS, cause: err });
   return undefined;
 }
 

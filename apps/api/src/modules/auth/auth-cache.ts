@@ -1,5 +1,5 @@
 import type { Logger } from '../../lib/logger/logger';
-import type { Redis } from '../../lib/redis/redis';
+import { duplicateForSubscriber, type Redis } from '../../lib/redis/redis';
 
 /** What a valid API key resolves to. */
 export interface KeyPrincipal {
@@ -124,7 +124,10 @@ export function createAuthCache(deps: {
     },
     async listen(): Promise<void> {
       if (!deps.redis || subscriber) return;
-      const sub = deps.redis.duplicate({ enableOfflineQueue: true });
+      // Plain PUBLISH/SUBSCRIBE, also in a Redis Cluster: there a PUBLISH reaches subscribers on
+      // every node (over the cluster bus). Sharded SPUBLISH would save that fan-out, but
+      // invalidations are rare (key and plan changes), so one channel everywhere is simpler.
+      const sub = duplicateForSubscriber(deps.redis);
       subscriber = sub;
       sub.on('error', () => undefined); // the main connection already logs Redis errors
       sub.on('message', (_channel: string, message: string) => applyInvalidation(message));

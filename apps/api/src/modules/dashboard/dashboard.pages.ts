@@ -11,7 +11,6 @@ export const DASHBOARD_PUBLIC_DIR = path.resolve(__dirname, '../../../../dashboa
  *   GET /dashboard[/...]  → dashboard/<path> when that file exists, else dashboard.html or
  *                           dashboard/index.html (single-page app fallback)
  *   any other file        → served at its path (/app.js, /assets/...)
- *   GET /docs             → 302 /api/v1/twitter
  * Missing files fall through to the API's 404.
  */
 const SHELL_FILES = ['dashboard.html', path.join('dashboard', 'index.html')];
@@ -49,7 +48,6 @@ export function registerDashboardPages(app: Express, opts: { publicDir?: string 
   const isDashboard = (p: string) => p === '/dashboard' || p.startsWith('/dashboard/');
   const files = express.static(dir, { index: false, redirect: false, fallthrough: true, dotfiles: 'ignore' });
 
-  app.get('/docs', (_req, res) => res.redirect(302, '/api/v1/twitter'));
   app.get('/', PAGE_CSP, (_req, res, next) => sendPage(res, path.join(dir, 'index.html'), next));
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApi(req.path)) return next();

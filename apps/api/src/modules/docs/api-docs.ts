@@ -26,6 +26,7 @@ export function buildApiDocs(opts: { baseUrl: string; windows: WindowSpec[] }) {
     openapi: `${opts.baseUrl}/api/v1/openapi.json`,
     endpoints: [
       { method: 'POST', path: '/api/v1/twitter', auth: true, description: 'Extract the video of a post' },
+      { method: 'POST', path: '/api/v1/twitter/batch', auth: true, description: 'Extract the videos of 1 to 20 posts; one request per URL' },
       { method: 'GET', path: '/api/v1/twitter', auth: false, description: 'This documentation' },
       { method: 'GET', path: '/api/v1/usage', auth: true, description: 'Your usage, rate-limit standing and credit balance' },
       { method: 'GET', path: '/api/v1/openapi.json', auth: false, description: 'OpenAPI 3.1 document' },

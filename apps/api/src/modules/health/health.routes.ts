@@ -1,8 +1,9 @@
 import type { Router } from 'express';
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Redis } from '../../lib/redis/redis';
+import type { HealthCheck } from './health.schemas';
 
-async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 1000) {
+async function check(name: HealthCheck['name'], probe: () => Promise<unknown>, timeoutMs = 1000): Promise<HealthCheck> {
   const started = Date.now();
   try {
     await Promise.race([
@@ -24,7 +25,7 @@ export function registerHealthRoutes(router: Router, deps: { prisma: PrismaClien
     const redis = deps.redis;
     const checks = await Promise.all([
       check('postgres', () => deps.prisma.$queryRaw`SELECT 1`),
-      redis ? check('redis', () => redis.ping()) : Promise.resolve({ name: 'redis', ok: true, ms: 0, mode: 'in-memory' }),
+      redis ? check('redis', () => redis.ping()) : Promise.resolve<HealthCheck>({ name: 'redis', ok: true, ms: 0, mode: 'in-memory' }),
     ]);
     const ready = !deps.isShuttingDown() && checks.every((c) => c.ok);
     res.status(ready ? 200 : 503).json(

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { Redis as SingleRedis } from 'ioredis';
+import type { Redis } from '../../lib/redis/redis';
 import { AppError } from '../../lib/errors/app-error';
 import { createXSim, type XSim } from '../../../../x-sim/src/index';
 import { createExtractionService } from './extraction.service';
@@ -22,7 +23,7 @@ describe('extraction service (real Redis, X simulator)', () => {
       cacheTtlSeconds: 300,
       negativeCacheTtlSeconds: 60,
     });
-    return { svc, key: (id: string) => `${keyPrefix}tweet:${id}` };
+    return { svc, key: (id: string) => `${keyPrefix}tweet:{${id}}` };
   }
 
   beforeAll(async () => {
@@ -88,7 +89,7 @@ describe('extraction service (real Redis, X simulator)', () => {
   });
 
   it('when Redis is unreachable, then posts are still served and the cache failure is logged at warn', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', {
+    const dead = new SingleRedis('redis://127.0.0.1:1', {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,

@@ -62,7 +62,8 @@ export function createExtractionService(deps: {
   const negativeTtl = deps.negativeCacheTtlSeconds ?? 60;
   const redisTimeoutMs = deps.redisTimeoutMs ?? 250;
   const inFlight = createSharedWork<Cached>();
-  const keyOf = (statusId: string) => `${keyPrefix}tweet:${statusId}`;
+  // {statusId} is a Redis Cluster hash tag: every key of one post lands in one slot
+  const keyOf = (statusId: string) => `${keyPrefix}tweet:{${statusId}}`;
   const memory = new Map<string, { value: Cached; expiresAt: number }>();
 
   function remember(statusId: string, value: Cached, seconds: number): void {

@@ -99,3 +99,38 @@ export const errorEnvelopeSchema = z.object({
 });
 
 export const twitterResponseSchema = successEnvelopeSchema(twitterDataSchema);
+
+export type TwitterData = z.infer<typeof twitterDataSchema>;
+
+/** The most URLs one POST /twitter/batch accepts (issue 12). */
+export const BATCH_MAX_URLS = 20;
+
+/**
+ * POST /api/v1/twitter/batch. Items are any JSON value: each is checked like the `url` of a
+ * single call, so a bad item gets its own error instead of refusing the whole batch.
+ */
+export const batchRequestSchema = z
+  .object({
+    urls: z
+      .array(z.unknown().describe('A post URL, as for POST /twitter'))
+      .min(1)
+      .max(BATCH_MAX_URLS)
+      .describe(`1 to ${BATCH_MAX_URLS} post URLs; each counts as one request against the rate limits`),
+  })
+  .meta({
+    example: {
+      urls: ['https://x.com/sim_video/status/992010', 'https://twitter.com/sim_mixed/status/992011/video/2'],
+    },
+  });
+
+export const batchItemSchema = z.object({
+  url: z.unknown().describe('The item as sent'),
+  status: z.number().int().describe('The HTTP status a single POST /twitter would have answered'),
+  body: z.union([twitterResponseSchema, errorEnvelopeSchema]).describe('The body a single POST /twitter would have answered'),
+});
+
+export type BatchItem = z.infer<typeof batchItemSchema>;
+
+export const batchResponseSchema = successEnvelopeSchema(
+  z.object({ results: z.array(batchItemSchema).describe('One result per URL, in the order sent') }),
+);

@@ -45,7 +45,10 @@ export function createUsageService(deps: {
   const now = deps.now ?? Date.now;
   const prefix = deps.keyPrefix ?? 'twdown:usage';
   const dirtySet = `${prefix}:dirty`;
-  const counterKey = (keyId: string, hour: number) => `${prefix}:${keyId}:${hour}`;
+  // {keyId} is a hash tag: one key's counters and its last-used marker share a Redis Cluster
+  // slot, so they can be written in one MULTI there too.
+  const counterKey = (keyId: string, hour: number) => `${prefix}:{${keyId}}:${hour}`;
+  const lastUsedKey = (keyId: string) => `${prefix}:{${keyId}}:lastused`;
   let local = new Map<string, Counter>();
   let usedKeys = new Set<string>();
   const lastUsedWritten = new Map<string, number>(); // no-Redis mode throttle
@@ -76,15 +79,18 @@ export function createUsageService(deps: {
     const keys = [...usedKeys];
     local = new Map();
     usedKeys = new Set();
+    let unwritten = batch;
     try {
-      await writeBatch(batch, keys);
-    } catch (err) {
-      restore(batch);
-      throw err;
+      const result = await writeBatch(batch, keys);
+      unwritten = result.unwritten;
+      if (result.error !== undefined) throw result.error;
+    } finally {
+      restore(unwritten);
     }
   }
 
-  async function writeBatch(batch: Counter[], keys: string[]): Promise<void> {
+  /** Writes the batch; returns the counters that were not written (to be put back). */
+  async function writeBatch(batch: Counter[], keys: string[]): Promise<{ unwritten: Counter[]; error?: Error }> {
     const redis = deps.redis;
     if (!redis) {
       // one transaction: a failure restores the whole batch without double counting part of it
@@ -100,22 +106,50 @@ export function createUsageService(deps: {
       const due = keys.filter((k) => now() - (lastUsedWritten.get(k) ?? 0) >= LAST_USED_THROTTLE_SECONDS * 1000);
       for (const k of due) lastUsedWritten.set(k, now());
       await touchLastUsed(due);
-      return;
+      return { unwritten: [] };
     }
-    const multi = redis.multi();
-    for (const c of batch) {
-      const key = counterKey(c.keyId, c.hour);
-      multi
-        .hincrby(key, 'requests', c.requests)
-        .hincrby(key, 'rate_limited', c.limited)
-        .hsetnx(key, 'user', c.userId)
-        .expire(key, COUNTER_TTL_SECONDS)
-        .sadd(dirtySet, `${c.keyId}:${c.hour}`);
-    }
-    for (const k of keys) multi.set(`${prefix}:lastused:${k}`, '1', 'EX', LAST_USED_THROTTLE_SECONDS, 'NX');
-    const results = await multi.exec();
-    const setResults = (results ?? []).slice(batch.length * 5);
-    await touchLastUsed(keys.filter((_, i) => setResults[i]?.[1] === 'OK'));
+    // Marked dirty first: a mark without counts is harmless (the copy finds nothing new), counts
+    // without a mark would not reach PostgreSQL until that hour is touched again.
+    await redis.sadd(dirtySet, ...batch.map((c) => `${c.keyId}:${c.hour}`));
+    // One MULTI per API key (its keys share a hash slot, see counterKey): a failure puts back
+    // only that key's counts, and nothing is counted twice.
+    const byKey = new Map<string, Counter[]>();
+    for (const c of batch) byKey.set(c.keyId, [...(byKey.get(c.keyId) ?? []), c]);
+    const wantLastUsed = new Set(keys);
+    const outcomes = await Promise.allSettled(
+      [...byKey].map(async ([keyId, counters]) => {
+        const multi = redis.multi();
+        for (const c of counters) {
+          const key = counterKey(c.keyId, c.hour);
+          multi
+            .hincrby(key, 'requests', c.requests)
+            .hincrby(key, 'rate_limited', c.limited)
+            .hsetnx(key, 'user', c.userId)
+            .expire(key, COUNTER_TTL_SECONDS);
+        }
+        if (wantLastUsed.has(keyId)) multi.set(lastUsedKey(keyId), '1', 'EX', LAST_USED_THROTTLE_SECONDS, 'NX');
+        const results = await multi.exec();
+        // exec() rejects when the transaction did not run (connection lost, EXECABORT)
+        if (!results) throw new Error(`usage counters of key ${keyId} not written`);
+        const lastUsedSet = wantLastUsed.has(keyId) && results[results.length - 1]?.[1] === 'OK';
+        return lastUsedSet ? keyId : null;
+      }),
+    );
+    const unwritten: Counter[] = [];
+    const touched: string[] = [];
+    let error: Error | undefined;
+    [...byKey.values()].forEach((counters, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.status === 'fulfilled') {
+        if (outcome.value) touched.push(outcome.value);
+      } else {
+        unwritten.push(...counters);
+        const reason: unknown = outcome?.reason;
+        error ??= reason instanceof Error ? reason : new Error(String(reason));
+      }
+    });
+    await touchLastUsed(touched);
+    return { unwritten, error };
   }
 
   /**

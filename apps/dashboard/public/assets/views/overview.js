@@ -281,7 +281,7 @@ function drawSteps(ctx, card, activeKeys, requests) {
         { class: 'steps' },
         step(premium, 1, 'Subscribe to Premium', premium ? 'Your plan includes API access.' : 'API calls require an active subscription.'),
         step((activeKeys ?? 0) > 0, 2, 'Create an API key', h('span', null, 'Keys live on the ', h('a', { href: '/dashboard/keys', 'data-link': true }, 'API keys'), ' page and are shown once.')),
-        step((requests ?? 0) > 0, 3, 'Make your first request', h('span', null, 'Send a post URL, get media URLs back. See the ', h('a', { href: '/api/v1/twitter', target: '_blank', rel: 'noopener' }, 'API docs'), '.')),
+        step((requests ?? 0) > 0, 3, 'Make your first request', h('span', null, 'Send a post URL, get media URLs back. See the ', h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'), '.')),
       ),
       codeSample(),
     ),

@@ -1,7 +1,8 @@
 /**
  * Guest tokens shared by every API process through Redis:
- * - the current token lives at `<prefix>x:guest-token` with a TTL;
- * - a cold start takes `<prefix>x:guest-token:lock` (SET NX PX) so one process activates while
+ * - the current token lives at `<prefix>x:{guest-token}` with a TTL ({…}: a Redis Cluster hash tag,
+ *   so every guest-token key, lock included, is in one slot and may share a Lua script);
+ * - a cold start takes `<prefix>x:{guest-token}:lock` (SET NX PX) so one process activates while
  *   the others poll for the result;
  * - each process keeps a short-lived in-memory copy, dropped when that token is retired;
  * - retirement deletes the Redis key only if it still holds the retired token (compare-and-delete).
@@ -44,7 +45,7 @@ export function createGuestTokenStore(deps: {
 }) {
   const { redis, logger, activate, config } = deps;
   const clock = deps.clock ?? systemClock;
-  const key = `${config.keyPrefix}x:guest-token`;
+  const key = `${config.keyPrefix}x:{guest-token}`;
   const lockKey = `${key}:lock`;
   const memoryTtlMs = config.memoryTtlMs ?? 30_000;
   const lockTtlMs = config.lockTtlMs ?? 10_000;

@@ -2,7 +2,7 @@
  * One AbortSignal through the whole extraction: the deadline and a caller that goes away stop
  * every X call (retries, fallbacks, token activation), checked on the simulator's counters.
  */
-import type { Redis } from 'ioredis';
+import type { Redis } from '../../../lib/redis/redis';
 import { createXSim, type XSim } from '../../../../../x-sim/src/index';
 import { createExtractionService } from '../extraction.service';
 import { createXClient, type XClient, type XClientConfig } from './x-client';

@@ -2,11 +2,11 @@
  * The one place for X's web-client constants: bearer token, the TweetResultByRestId and
  * TweetDetail queryIds, the
  * GraphQL variables/features/fieldToggles and the browser-like headers. These are perishable
- * (X rotates them); see docs/notes x-upstream.md §1–§2. Values follow the fx set (§2.3).
+ * (X rotates them); docs/x-upstream.md explains each one. Values follow FxEmbed's set.
  */
 import { randomBytes } from 'node:crypto';
 
-/** x.com web-app bearer: the token every studied downloader uses for guest GraphQL (§1.1). */
+/** x.com web-app bearer: the token every studied downloader uses for guest GraphQL (docs/x-upstream.md, "Guest token"). */
 export const WEB_BEARER_TOKEN =
   'AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4puTs%3D1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA';
 
@@ -67,19 +67,28 @@ export const TWEET_RESULT_FIELD_TOGGLES: Readonly<Record<string, boolean>> = Obj
   withDisallowedReplyControls: false,
 });
 
+/** Path + query of a GraphQL GET (relative to the API base URL): each parameter is a JSON string. */
+function graphqlPath(queryId: string, operation: string, params: { variables: object; features: object; fieldToggles: object }): string {
+  const qs = new URLSearchParams({
+    variables: JSON.stringify(params.variables),
+    features: JSON.stringify(params.features),
+    fieldToggles: JSON.stringify(params.fieldToggles),
+  });
+  return `/graphql/${queryId}/${operation}?${qs.toString()}`;
+}
+
 /** Path + query of the TweetResultByRestId GET (relative to the API base URL). */
 export function tweetResultPath(statusId: string): string {
-  const qs = new URLSearchParams({
-    variables: JSON.stringify(tweetResultVariables(statusId)),
-    features: JSON.stringify(TWEET_RESULT_FEATURES),
-    fieldToggles: JSON.stringify(TWEET_RESULT_FIELD_TOGGLES),
+  return graphqlPath(TWEET_RESULT_QUERY_ID, TWEET_RESULT_OPERATION, {
+    variables: tweetResultVariables(statusId),
+    features: TWEET_RESULT_FEATURES,
+    fieldToggles: TWEET_RESULT_FIELD_TOGGLES,
   });
-  return `/graphql/${TWEET_RESULT_QUERY_ID}/${TWEET_RESULT_OPERATION}?${qs.toString()}`;
 }
 
 /**
  * TweetDetail: the fallback operation when TweetResultByRestId fails or has no media. cobalt
- * sends it with a guest token (notes §2.2–§2.3); its queryId, variables, features and toggles are
+ * sends it with a guest token (docs/x-upstream.md, "TweetDetail"); its queryId, variables, features and toggles are
  * cobalt's. The answer is a conversation; the post is the entry `tweet-<id>`.
  */
 export const TWEET_DETAIL_QUERY_ID = '4Siu98E55GquhG52zHdY5w';
@@ -145,17 +154,16 @@ export const TWEET_DETAIL_FIELD_TOGGLES: Readonly<Record<string, boolean>> = Obj
 
 /** Path + query of the TweetDetail GET (relative to the API base URL). */
 export function tweetDetailPath(statusId: string): string {
-  const qs = new URLSearchParams({
-    variables: JSON.stringify(tweetDetailVariables(statusId)),
-    features: JSON.stringify(TWEET_DETAIL_FEATURES),
-    fieldToggles: JSON.stringify(TWEET_DETAIL_FIELD_TOGGLES),
+  return graphqlPath(TWEET_DETAIL_QUERY_ID, TWEET_DETAIL_OPERATION, {
+    variables: tweetDetailVariables(statusId),
+    features: TWEET_DETAIL_FEATURES,
+    fieldToggles: TWEET_DETAIL_FIELD_TOGGLES,
   });
-  return `/graphql/${TWEET_DETAIL_QUERY_ID}/${TWEET_DETAIL_OPERATION}?${qs.toString()}`;
 }
 
 export const GUEST_ACTIVATE_PATH = '/1.1/guest/activate.json';
 
-/** Headers a Chrome tab on x.com sends to api.x.com (§1.2, §2.4). */
+/** Headers a Chrome tab on x.com sends to api.x.com; why each is sent: docs/x-upstream.md. */
 export function browserHeaders(): Record<string, string> {
   return {
     'user-agent': CHROME_USER_AGENT,
@@ -188,7 +196,7 @@ export function guestGraphqlHeaders(guestToken: string): Record<string, string> 
   };
 }
 
-/** Syndication token as computed by the embed widget (§3; vectors from yt-dlp PR #12107). */
+/** Syndication token as computed by the embed widget (docs/x-upstream.md, "Syndication fallback"; vectors from yt-dlp PR #12107). */
 export function syndicationToken(statusId: string): string {
   const token = ((Number(statusId) / 1e15) * Math.PI).toString(36).replace(/(0+|\.)/g, '');
   return token === '' ? '0' : token;

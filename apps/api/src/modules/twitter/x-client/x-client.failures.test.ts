@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '../../../lib/redis/redis';
 import { AppError } from '../../../lib/errors/app-error';
 import { createXSim, type XSim } from '../../../../../x-sim/src/index';
 import { createXClient, type XClient, type XClientConfig } from './x-client';

@@ -1,10 +1,9 @@
 /** Test support for the X client suites: a capturing logger, Redis key hygiene, a config factory. */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { connectTestRedis, deleteKeysWithPrefix } from '../../../../../../tests/support/redis';
+import type { Redis } from '../../../lib/redis/redis';
 import type { XClientConfig } from './x-client';
 import type { Logger } from './x-client.types';
-
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'; // global setup may start a throwaway Redis
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -32,13 +31,9 @@ export function uniquePrefix(suite: string): string {
   return `test:${suite}:${randomUUID()}:`;
 }
 
-export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+/** Every master of a cluster is scanned (tests/support/redis.ts). */
+export function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  return deleteKeysWithPrefix(redis, prefix);
 }
 
 export function clientConfig(baseUrl: string, keyPrefix: string, overrides: Partial<XClientConfig> = {}): XClientConfig {
@@ -56,8 +51,9 @@ export function clientConfig(baseUrl: string, keyPrefix: string, overrides: Part
   };
 }
 
+/** The run's Redis: the shared server, or the local cluster under `npm run test:cluster`. */
 export function newRedis(): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  return connectTestRedis();
 }
 
 /** Ids of the simulator's synthetic fixtures (present without the recorded set). */

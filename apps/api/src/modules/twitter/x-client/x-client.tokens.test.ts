@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '../../../lib/redis/redis';
 import { createXSim, type XSim } from '../../../../../x-sim/src/index';
 import { createXClient, type XClient } from './x-client';
 import { captureLogger, clientConfig, dropKeys, IDS, newRedis, uniquePrefix } from './x-client.test-helpers';
@@ -15,7 +15,7 @@ describe('X client guest tokens (against the X simulator)', () => {
     clients.push(c);
     return c;
   }
-  const tokenKey = (prefix: string) => `${prefix}x:guest-token`;
+  const tokenKey = (prefix: string) => `${prefix}x:{guest-token}`;
 
   beforeAll(async () => {
     sim = createXSim({ tokenBudget: 1_000 });

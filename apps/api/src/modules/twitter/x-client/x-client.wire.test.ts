@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../../../lib/redis/redis';
 import { createXClient, type XClient } from './x-client';
 import { syndicationToken, TWEET_RESULT_QUERY_ID, WEB_BEARER_TOKEN } from './x-client.config';
 import { createXHttp } from './x-http';
@@ -124,7 +124,7 @@ describe('X client on the wire', () => {
     const synd = await fakeX();
     await client(api.url, synd.url).fetchTweet('992021');
     const detail = api.seen.find((seen) => seen.url.includes('/TweetDetail?'));
-    // queryId as cobalt sends it with a guest token (notes §2.2)
+    // queryId as cobalt sends it with a guest token (docs/x-upstream.md, "TweetDetail")
     expect(detail?.url).toContain('/graphql/4Siu98E55GquhG52zHdY5w/TweetDetail?');
     const q = new URL(detail?.url ?? '', api.url).searchParams;
     expect(JSON.parse(q.get('variables') ?? '{}')).toMatchObject({ focalTweetId: '992021', with_rux_injections: false, rankingMode: 'Relevance' });
