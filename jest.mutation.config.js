@@ -1,13 +1,16 @@
-// Jest configuration for mutation runs only (npm run test:mutation): the normal configuration,
-// restricted to the test files of the selected module(s) (tests/mutation/modules.cjs). No e2e,
-// drills, media/convert or fuzz tests: they do not exercise these modules and would make every
-// mutant run minutes long.
-const base = require('./jest.config.js');
+// Jest configuration for mutation runs only (npm run test:mutation): one project with the same
+// transform and environment as jest.config.js, restricted to the test files of the selected
+// module(s) (tests/mutation/modules.cjs). No e2e, drills, media/convert or fuzz tests: they do not
+// exercise these modules and would make every mutant run minutes long.
 const { selected } = require('./tests/mutation/modules.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  ...base,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  roots: ['<rootDir>/apps', '<rootDir>/tests'],
+  testPathIgnorePatterns: ['/node_modules/', '/generated/'],
+  testTimeout: 30_000,
   testMatch: selected().tests.map((p) => `<rootDir>/${p}`),
   // One migrated template per Stryker worker instead of one per mutant (see the file).
   globalSetup: '<rootDir>/tests/mutation/global-setup.ts',
