@@ -11,18 +11,16 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { signUp } from '../accounts/dashboard-client';
 import { standinEnv, startStripeStandin, type StripeStandin } from '../support/stripe-standin';
-import { envelopeProblem } from '../resilience/envelope';
-import { httpRequest, prng, rawRequest, type FuzzRequest, type RawRequest, type Secrets } from '../resilience/fuzz-generator';
+import { sendFuzzHttp, sendFuzzRaw, type FuzzOutcome } from '../resilience/fuzz-client';
+import { httpRequest, prng, rawRequest, type Secrets } from '../resilience/fuzz-generator';
 import { report, startFleet, type Fleet } from './fleet';
 
 const TOTAL = Number(process.env.DRILL_FUZZ_REQUESTS ?? 20_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const CONCURRENCY = 32;
 const RAW_SHARE = 0.03;
-const ANSWER_TIMEOUT_MS = 10_000;
 /** RSS may grow while V8 warms up; after that it must level off (bound: + 64 MiB over the warm figure). */
 const RSS_GROWTH_BOUND_KB = 64 * 1024;
 
@@ -55,65 +53,7 @@ function rssKb(pid: number): number {
   return Number(m?.[1] ?? NaN);
 }
 
-interface Outcome {
-  label: string;
-  status: number | null;
-  problem: string | null;
-}
-
-function judge(label: string, method: string, status: number, type: string | undefined, text: string): Outcome {
-  return { label, status, problem: status >= 400 && method !== 'HEAD' ? envelopeProblem(type, text) : null };
-}
-
-function sendHttp(base: string, agent: http.Agent, req: FuzzRequest): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const headers = { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) };
-    const r = http.request(`${base}${req.path}`, { agent, method: req.method, headers });
-    const timer = setTimeout(() => r.destroy(new Error('no answer in time')), ANSWER_TIMEOUT_MS);
-    r.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve(judge(req.label, req.method, res.statusCode ?? 0, res.headers['content-type'], Buffer.concat(chunks).toString('utf8')));
-      });
-      res.on('error', () => {
-        clearTimeout(timer);
-        resolve({ label: req.label, status: res.statusCode ?? 0, problem: 'answer cut off' });
-      });
-    });
-    r.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ label: req.label, status: null, problem: `client error ${err.code ?? err.message}` });
-    });
-    r.end(req.body);
-  });
-}
-
-function sendRaw(port: number, req: RawRequest): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(), ANSWER_TIMEOUT_MS);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const raw = Buffer.concat(chunks).toString('latin1');
-      const m = /^HTTP\/1\.[01] (\d{3}) /.exec(raw);
-      if (!m) {
-        resolve({ label: req.label, status: null, problem: raw ? `not HTTP: ${raw.slice(0, 60)}` : null });
-        return;
-      }
-      const [head = '', ...rest] = raw.split('\r\n\r\n');
-      const type = /\r\ncontent-type: ([^\r\n]+)/i.exec(head)?.[1];
-      const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? NaN);
-      const body = Buffer.from(rest.join('\r\n\r\n'), 'latin1');
-      resolve(judge(req.label, 'RAW', Number(m[1]), type, (Number.isNaN(length) ? body : body.subarray(0, length)).toString('utf8')));
-    });
-    socket.end(req.bytes);
-  });
-}
+type Outcome = FuzzOutcome;
 
 it(`drill 6: when ${TOTAL} generated requests hit every public route of a server process, then no 5xx, every error is the envelope, and RSS stays bounded`, async () => {
   const api = fleet.apis[0];
@@ -132,7 +72,7 @@ it(`drill 6: when ${TOTAL} generated requests hit every public route of a server
       while (sent < TOTAL) {
         sent++;
         // generated on the fly: 100,000 planned requests would weigh on the client's own memory
-        const o = rng.chance(RAW_SHARE) ? await sendRaw(port, rawRequest(rng, secrets)) : await sendHttp(api.url, agent, httpRequest(rng, secrets));
+        const o = rng.chance(RAW_SHARE) ? await sendFuzzRaw(port, rawRequest(rng, secrets)) : await sendFuzzHttp(api.url, agent, httpRequest(rng, secrets));
         byStatus[String(o.status)] = (byStatus[String(o.status)] ?? 0) + 1;
         if ((o.status !== null && (o.status >= 500 || o.problem)) || (o.status === null && o.problem)) bad.push(o);
       }

@@ -1,12 +1,11 @@
 import http from 'node:http';
-import net from 'node:net';
 import request from 'supertest';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 import { createHttpServer, type HttpServer } from '../../apps/api/src/lib/http/server';
 import { signUp } from '../accounts/dashboard-client';
 import { startHarness, type Harness } from '../support/harness';
 import { standinEnv, startStripeStandin, type StripeStandin } from '../support/stripe-standin';
-import { envelopeProblem } from './envelope';
+import { sendFuzzHttp, sendFuzzRaw, type FuzzOutcome } from './fuzz-client';
 import { httpRequest, prng, rawRequest, type FuzzRequest, type RawRequest, type Secrets } from './fuzz-generator';
 
 // ≥ 10,000 generated requests against every public route of a real listening server (the same
@@ -16,12 +15,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const CONCURRENCY = 16;
 const RAW_SHARE = 0.03;
-const ANSWER_TIMEOUT_MS = 10_000;
-
-interface Outcome {
-  label: string;
-  status: number | null; // null: the connection closed without an answer
-  problem: string | null;
+interface Outcome extends FuzzOutcome {
   family: 'v1' | 'dashboard' | 'other';
 }
 
@@ -62,64 +56,12 @@ afterAll(async () => {
 const familyOf = (path: string): Outcome['family'] =>
   path.startsWith('/dashboard/api') ? 'dashboard' : path.startsWith('/api/') || path.startsWith('/healthz') || path.startsWith('/readyz') ? 'v1' : 'other';
 
-function judge(label: string, family: Outcome['family'], method: string, status: number, type: string | undefined, text: string): Outcome {
-  // Error answers carry the envelope (HEAD answers have no body to carry it).
-  const problem = status >= 400 && method !== 'HEAD' ? envelopeProblem(type, text) : null;
-  return { label, status, problem, family };
-}
-
 function sendHttp(agent: http.Agent, req: FuzzRequest): Promise<Outcome> {
-  const family = familyOf(req.path);
-  return new Promise((resolve) => {
-    const headers = { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) };
-    const r = http.request(`${base}${req.path}`, { agent, method: req.method, headers });
-    const timer = setTimeout(() => r.destroy(new Error('no answer in time')), ANSWER_TIMEOUT_MS);
-    r.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve(judge(req.label, family, req.method, res.statusCode ?? 0, res.headers['content-type'], Buffer.concat(chunks).toString('utf8')));
-      });
-      res.on('error', () => {
-        clearTimeout(timer);
-        resolve({ label: req.label, status: res.statusCode ?? 0, problem: 'answer cut off', family });
-      });
-    });
-    r.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      // The server may close after answering a request whose body it did not read (e.g. 401):
-      // a body the client was still writing then fails with EPIPE/ECONNRESET after the answer.
-      resolve({ label: req.label, status: null, problem: `client error ${err.code ?? err.message}`, family });
-    });
-    r.end(req.body);
-  });
+  return sendFuzzHttp(base, agent, req).then((o) => ({ ...o, family: familyOf(req.path) }));
 }
 
 function sendRaw(req: RawRequest): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(), ANSWER_TIMEOUT_MS);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const raw = Buffer.concat(chunks).toString('latin1');
-      const m = /^HTTP\/1\.[01] (\d{3}) /.exec(raw);
-      if (!m) {
-        resolve({ label: req.label, status: null, problem: raw ? `not HTTP: ${raw.slice(0, 60)}` : null, family: 'other' });
-        return;
-      }
-      const [head = '', ...rest] = raw.split('\r\n\r\n');
-      const type = /\r\ncontent-type: ([^\r\n]+)/i.exec(head)?.[1];
-      const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? NaN);
-      const body = Buffer.from(rest.join('\r\n\r\n'), 'latin1');
-      const text = (Number.isNaN(length) ? body : body.subarray(0, length)).toString('utf8');
-      resolve(judge(req.label, 'other', 'RAW', Number(m[1]), type, text));
-    });
-    socket.end(req.bytes);
-  });
+  return sendFuzzRaw(Number(new URL(base).port), req).then((o) => ({ ...o, family: 'other' as const }));
 }
 
 it(`when ${TOTAL} generated requests hit every public route, then no answer is a 5xx and every error answer is the envelope`, async () => {
