@@ -144,6 +144,8 @@ async function main(): Promise<void> {
         REDIS_URL,
         X_API_BASE_URL: simUrl,
         X_SYNDICATION_BASE_URL: simUrl,
+        // player cards' VMAPs (and media) from the simulator, never from the real video.twimg.com
+        X_MEDIA_BASE_URL: `${simUrl}/media`,
         RATE_LIMIT_PER_MINUTE: '1000000000',
         RATE_LIMIT_PER_HOUR: '1000000000',
         RATE_LIMIT_PER_DAY: '1000000000',

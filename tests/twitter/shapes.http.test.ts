@@ -62,12 +62,65 @@ describe('syndication retweets', () => {
   });
 });
 
+/** What the simulator's VMAP for content id `id` lists (apps/x-sim/src/vmap.ts, synthetic). */
+const vmapVideos = (id: string) => [
+  { resolution: '720p', quality: 'HD', url: `https://video.twimg.com/amplify_video/${id}/vid/avc1/1280x720/SimVmap720.mp4`, bitrate: 2176000 },
+  { resolution: '360p', quality: 'SD', url: `https://video.twimg.com/amplify_video/${id}/vid/avc1/640x360/SimVmap360.mp4`, bitrate: 832000 },
+];
+const vmapHls = (id: string) => ({ url: `https://video.twimg.com/amplify_video/${id}/pl/SimVmap.m3u8`, content_type: 'application/x-mpegURL' });
+
 describe('card videos and t.co expansion', () => {
-  it('when the post is a poll with a video, then its HLS playlist answers', async () => {
+  it('when the post is a poll with a video, then its card HLS playlist and the mp4s of its VMAP answer', async () => {
     const res = await post('https://x.com/sim_poll/status/992014');
     expect(res.status).toBe(200);
-    expect(res.body.data.videos).toEqual([]);
-    expect(res.body.data.hls).toEqual([{ url: 'https://video.twimg.com/amplify_video/992014000000000001/pl/SimPoll.m3u8', content_type: 'application/x-mpegURL' }]);
+    expect(res.body.data.videos).toMatchObject(vmapVideos('992014000000000001'));
+    expect(res.body.data.hls).toEqual([
+      { url: 'https://video.twimg.com/amplify_video/992014000000000001/pl/SimPoll.m3u8', content_type: 'application/x-mpegURL' },
+      vmapHls('992014000000000001'),
+    ]);
+  });
+
+  it('when the post is a promo_video_convo card with only a VMAP, then the VMAP\'s mp4s answer, best first', async () => {
+    const before = h.sim.stats().mediaRequests;
+    const res = await post('https://x.com/sim_promo/status/992022');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ source: 'graphql', media_index: 1, thumbnail: 'https://pbs.twimg.com/amplify_video_thumb/992022000000000001/img/SimPromo.jpg' });
+    expect(res.body.data.videos).toMatchObject(vmapVideos('992022000000000001'));
+    expect(res.body.data.hls).toEqual([vmapHls('992022000000000001')]);
+    expect(res.body.data.media[0]).not.toHaveProperty('vmap_url');
+    expect(h.sim.stats().mediaRequests - before).toBe(1);
+  });
+
+  it('when X\'s video host fails on an amplify card\'s VMAP, then 503 with Retry-After, not no_video; nothing is cached and the next ask gets the VMAP\'s mp4s', async () => {
+    h.sim.faults.serverError(10, 'media');
+    const failed = await post('https://x.com/sim_amplify/status/992023/video/1');
+    h.sim.faults.clear();
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.type).toBe('upstream_unavailable');
+    expect(Number(failed.headers['retry-after'])).toBeGreaterThan(0);
+    const again = await post('https://x.com/sim_amplify/status/992023/video/1');
+    expect(again.status).toBe(200);
+    expect(again.body.data.videos).toMatchObject(vmapVideos('992023000000000001'));
+  });
+
+  it('when a multi-destination carousel is asked as /video/3, then its third slide (a portrait video) answers', async () => {
+    const res = await post('https://x.com/sim_ads/status/992024/video/3');
+    expect(res.status).toBe(200);
+    expect(res.body.data.media_index).toBe(3);
+    expect(res.body.data.videos[0]).toMatchObject({ width: 720, height: 1280 });
+  });
+
+  it('when the post is an article with videos in its body, then every body item is listed and the first video answers', async () => {
+    const res = await post('https://x.com/sim_writer/status/992026');
+    expect(res.status).toBe(200);
+    expect(res.body.data.media.map((m: { type: string; id: string }) => `${m.type}:${m.id}`)).toEqual([
+      'photo:992026000000000001',
+      'video:992026000000000002',
+      'photo:992026000000000003',
+      'gif:992026000000000004',
+      'video:992026000000000005',
+    ]);
+    expect(res.body.data).toMatchObject({ media_index: 2, videos: [{ resolution: '720p' }, { resolution: '360p' }] });
   });
 
   it('when the post has an author link, then expanded_text shows where it points', async () => {
@@ -102,6 +155,13 @@ describeRecorded('recorded shapes over HTTP (X_SIM_FIXTURES_DIR)', () => {
     expect(broadcast.body.error).toMatchObject({ type: 'live_broadcast', broadcast_id: '1yoKMoQbjlXJQ' });
     const space = await post('https://x.com/XDevelopers/status/1896984310282088640');
     expect(space.body.error).toMatchObject({ type: 'audio_space', space_id: '1YqKDZMkejvJV' });
+  });
+
+  it('when the recorded promo_video_convo card (VMAP only) is asked for, then the mp4s of the (simulated) VMAP answer', async () => {
+    const res = await post('https://x.com/titobeauvi21/status/1090673433690685441');
+    expect(res.status).toBe(200);
+    expect(res.body.data.videos).toMatchObject(vmapVideos('958720308076310529'));
+    expect(res.body.data.thumbnail).toBe('https://pbs.twimg.com/amplify_video_thumb/958720308076310529/img/HEP-Wr9NYFSPOYQK.jpg');
   });
 
   it('when only a recorded syndication body exists, then GraphQL finds nothing and syndication answers', async () => {

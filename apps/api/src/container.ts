@@ -100,6 +100,7 @@ export async function createContainer(opts: ContainerOptions) {
     config: {
       apiBaseUrl: env.X_API_BASE_URL,
       syndicationBaseUrl: env.X_SYNDICATION_BASE_URL,
+      ...(env.X_MEDIA_BASE_URL === undefined ? {} : { mediaBaseUrl: env.X_MEDIA_BASE_URL }),
       connectTimeoutMs: env.X_CONNECT_TIMEOUT_MS,
       bodyTimeoutMs: env.X_BODY_TIMEOUT_MS,
       maxRetries: env.X_MAX_RETRIES,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asArray, asObject, asString, dig, type Json, type JsonObject } from './json';
 import { recordedDirs } from './recorded-fixtures';
+import { vmapRenditionPaths } from './vmap';
 
 /** `recorded` = captured from X; `synthetic` = hand-written in X's schema (ours or an upstream project's). */
 export type FixtureOrigin = 'recorded' | 'synthetic';
@@ -114,6 +115,9 @@ function load(): FixtureIndex {
       byId.set(entry.id, existing ? merge(existing, entry) : entry);
       collectMediaPaths(entry.tweetDetail ?? entry.result ?? entry.syndication ?? null, mediaPaths);
     }
+  }
+  for (const vmap of [...mediaPaths].filter((p) => p.endsWith('.vmap'))) {
+    for (const rendition of vmapRenditionPaths(vmap)) mediaPaths.add(rendition);
   }
   return { byId, mediaPaths, recordedDirs: dirs };
 }

@@ -85,6 +85,21 @@ describe('media host /media/<host>/<path>', () => {
     }
   });
 
+  it('when a player card\'s VMAP URL is fetched, then an XML VMAP lists renditions (percent-encoded) that the host serves', async () => {
+    const res = await get('/media/video.twimg.com/amplify_video/vmap/992022000000000001.vmap');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
+    const xml = await res.text();
+    expect(xml).toContain('xmlns:tw="http://twitter.com/schema/videoVMapV2.xsd"');
+    const urls = [...xml.matchAll(/<tw:videoVariant url="([^"]+)"/g)].map((m) => decodeURIComponent(m[1] ?? ''));
+    expect(urls).toEqual([
+      'https://video.twimg.com/amplify_video/992022000000000001/vid/avc1/640x360/SimVmap360.mp4',
+      'https://video.twimg.com/amplify_video/992022000000000001/pl/SimVmap.m3u8',
+      'https://video.twimg.com/amplify_video/992022000000000001/vid/avc1/1280x720/SimVmap720.mp4',
+    ]);
+    for (const url of urls) expect([url, (await get(`/media/${url.slice('https://'.length)}`, {})).status]).toEqual([url, 200]);
+  });
+
   it('when a media fault is queued, then the media host answers it', async () => {
     running.sim.faults.serverError(1, 'media');
     expect((await get(VIDEO)).status).toBe(503);

@@ -5,6 +5,7 @@ import { withFaults } from './fault.middleware';
 import { NAMED_ASSETS, type MediaAsset, type MediaFile } from './media';
 import { parseRange } from './range';
 import { bodyFaultOf, sendJson } from './respond';
+import { vmapDocument } from './vmap';
 
 const SEGMENT_PATH = '__sim/segment.ts';
 
@@ -76,6 +77,10 @@ function sendFile(req: Request, res: Response, media: MediaFile): void {
 async function serveMedia(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const known = knownPath(ctx, req.path.replace(/^\/+/, ''));
   if (!known) return sendJson(res, 404, { error: 'Not found: this path does not appear in any fixture' });
+  if (known.endsWith('.vmap')) {
+    res.status(200).type('application/xml').send(vmapDocument(known));
+    return;
+  }
   const asset = assetFor(known, req);
   if (asset === 'playlist') {
     res.status(200).type('application/vnd.apple.mpegurl').send(PLAYLIST);

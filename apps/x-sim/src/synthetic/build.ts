@@ -137,7 +137,178 @@ const videoTweet = tweet({
   media: [video('992010000000000001')],
 });
 
+const articleImage = (mediaId: string, width = 1600, height = 900): JsonObject => ({
+  media_id: mediaId,
+  media_key: `3_${mediaId}`,
+  media_info: { __typename: 'ApiImage', original_img_url: `https://pbs.twimg.com/media/SimArticle${mediaId}.jpg`, original_img_width: width, original_img_height: height },
+});
+
+function articleVideo(mediaId: string, typename: 'ApiVideo' | 'ApiGif' = 'ApiVideo'): JsonObject {
+  const kind = typename === 'ApiGif' ? 'tweet_video' : 'amplify_video';
+  const variants: JsonObject[] =
+    typename === 'ApiGif'
+      ? [{ bit_rate: 0, content_type: 'video/mp4', url: `https://video.twimg.com/tweet_video/SimArticleGif${mediaId}.mp4` }]
+      : [
+          { content_type: 'application/x-mpegURL', url: `https://video.twimg.com/${kind}/${mediaId}/pl/SimArticle.m3u8?tag=16` },
+          { bit_rate: 832000, content_type: 'video/mp4', url: `https://video.twimg.com/${kind}/${mediaId}/vid/avc1/640x360/SimArticleMid.mp4?tag=16` },
+          { bit_rate: 2176000, content_type: 'video/mp4', url: `https://video.twimg.com/${kind}/${mediaId}/vid/avc1/1280x720/SimArticleHigh.mp4?tag=16` },
+        ];
+  return {
+    media_id: mediaId,
+    media_key: `${typename === 'ApiGif' ? 16 : 13}_${mediaId}`,
+    media_info: {
+      __typename: typename,
+      ...(typename === 'ApiVideo' ? { duration_millis: 2000 } : {}),
+      aspect_ratio: [16, 9],
+      preview_image: { original_img_url: `https://pbs.twimg.com/${kind}_thumb/${mediaId}/img/SimArticlePreview.jpg`, original_img_width: 1280, original_img_height: 720 },
+      variants,
+    },
+  };
+}
+
+/** A Draft.js block; `entity` is the entityMap key of the MEDIA entity an atomic block shows. */
+const block = (key: string, type: string, text: string, entity?: number): JsonObject => ({
+  key,
+  type,
+  text,
+  data: {},
+  depth: 0,
+  inlineStyleRanges: [],
+  entityRanges: entity === undefined ? [] : [{ key: entity, offset: 0, length: 1 }],
+});
+const mediaEntity = (key: number, mediaId: string): JsonObject => ({
+  key: String(key),
+  value: { type: 'MEDIA', mutability: 'Immutable', data: { caption: '', mediaItems: [{ localMediaId: `local${String(key)}`, mediaCategory: 'DraftTweetVideo', mediaId }] } },
+});
+
+const PROMO_VMAP = 'https://video.twimg.com/amplify_video/vmap/992022000000000001.vmap';
+
 const cases: Record<string, JsonObject> = {
+  'card-promo-video-convo-992022.json': wrapRest(
+    tweet({
+      id: '992022',
+      screenName: 'sim_promo',
+      text: 'a promoted video conversation card https://t.co/simcard01',
+      card: card('promo_video_convo', {
+        title: s('Sim promo'),
+        player_url: s(PROMO_VMAP),
+        player_stream_url: s(PROMO_VMAP),
+        player_stream_content_type: s('video/mp4; codecs="avc1.42E01E, mp4a.40.2"'),
+        player_width: s('16'),
+        player_height: s('9'),
+        player_image_original: img('https://pbs.twimg.com/amplify_video_thumb/992022000000000001/img/SimPromo.jpg'),
+        content_duration_seconds: s('2'),
+        card_id: s('992022000000000009'),
+      }),
+    }),
+  ),
+  'card-amplify-992023.json': wrapRest(
+    tweet({
+      id: '992023',
+      screenName: 'sim_amplify',
+      text: 'an amplify card https://t.co/simcard01',
+      card: card('amplify', {
+        amplify_content_id: s('992023000000000001'),
+        amplify_url_vmap: s('https://video.twimg.com/amplify_video/vmap/992023000000000001.vmap'),
+        player_image_original: img('https://pbs.twimg.com/amplify_video_thumb/992023000000000001/img/SimAmplify.jpg'),
+        content_duration_seconds: s('2'),
+      }),
+    }),
+  ),
+  'unifiedcard-mixed-media-multidest-992024.json': wrapRest(
+    tweet({
+      id: '992024',
+      screenName: 'sim_ads',
+      text: 'a multi-destination carousel: video, photo, video',
+      card: card('unified_card', {
+        unified_card: s(
+          JSON.stringify({
+            type: 'mixed_media_multi_dest_carousel_website',
+            // No `components`: the slides give the order. The objects are keyed out of order on purpose.
+            layout: { type: 'swipeable', data: { slides: [['media_1', 'details_1'], ['media_2', 'details_2'], ['media_3', 'details_3']] } },
+            component_objects: {
+              media_3: { type: 'media', data: { id: '13_992024000000000003', destination: 'browser_3' } },
+              details_1: { type: 'details', data: { title: { content: 'one' }, destination: 'browser_1' } },
+              media_2: { type: 'media', data: { id: '3_992024000000000002', destination: 'browser_2' } },
+              details_3: { type: 'details', data: { title: { content: 'three' }, destination: 'browser_3' } },
+              media_1: { type: 'media', data: { id: '13_992024000000000001', destination: 'browser_1' } },
+              details_2: { type: 'details', data: { title: { content: 'two' }, destination: 'browser_2' } },
+            },
+            destination_objects: {
+              browser_1: { type: 'browser', data: { url_data: { url: 'https://example.com/1', vanity: 'example.com' } } },
+              browser_2: { type: 'browser', data: { url_data: { url: 'https://example.com/2', vanity: 'example.com' } } },
+              browser_3: { type: 'browser', data: { url_data: { url: 'https://example.com/3', vanity: 'example.com' } } },
+            },
+            media_entities: {
+              '13_992024000000000003': video('992024000000000003', { amplify: true, width: 720, height: 1280 }),
+              '3_992024000000000002': photo('992024000000000002'),
+              '13_992024000000000001': video('992024000000000001', { amplify: true }),
+            },
+          }),
+        ),
+      }),
+    }),
+  ),
+  'unifiedcard-video-app-992025.json': wrapRest(
+    tweet({
+      id: '992025',
+      screenName: 'sim_app',
+      text: 'an app card with a video',
+      card: card('unified_card', {
+        unified_card: s(
+          JSON.stringify({
+            type: 'video_app',
+            components: ['media_1', 'app_store_details_1'],
+            component_objects: {
+              media_1: { type: 'media', data: { id: '13_992025000000000001', destination: 'app_store_1' } },
+              app_store_details_1: { type: 'app_store_details', data: { app_id: 'sim.app', destination: 'app_store_1' } },
+            },
+            destination_objects: { app_store_1: { type: 'app_store', data: { app_id: 'sim.app', media_id: '13_992025000000000001' } } },
+            app_store_data: { 'sim.app': [{ type: 'android_app', id: 'sim.app', title: { content: 'Sim app' } }] },
+            media_entities: { '13_992025000000000001': video('992025000000000001', { amplify: true }) },
+          }),
+        ),
+      }),
+    }),
+  ),
+  'article-body-media-992026.json': wrapRest(
+    tweet({
+      id: '992026',
+      screenName: 'sim_writer',
+      text: 'https://t.co/simarticle',
+      urls: [{ url: 'https://t.co/simarticle', expanded_url: 'http://x.com/i/article/992026000000000000', display_url: 'x.com/i/article/9920…', indices: [0, 23] }],
+      extra: {
+        article: {
+          article_results: {
+            result: {
+              rest_id: '992026000000000000',
+              title: 'A synthetic article with media in its body',
+              preview_text: 'An intro paragraph.',
+              cover_media: articleImage('992026000000000001', 1600, 640),
+              // Listed in another order than the body uses them: the body decides.
+              media_entities: [
+                articleVideo('992026000000000004', 'ApiGif'),
+                articleImage('992026000000000003'),
+                articleVideo('992026000000000002'),
+                articleVideo('992026000000000005'),
+              ],
+              content_state: {
+                blocks: [
+                  block('b1', 'unstyled', 'An intro paragraph.'),
+                  block('b2', 'atomic', ' ', 0),
+                  block('b3', 'unstyled', 'Between two media.'),
+                  block('b4', 'atomic', ' ', 1),
+                  block('b5', 'atomic', ' ', 2),
+                  block('b6', 'unstyled', 'The end.'),
+                ],
+                entityMap: [mediaEntity(0, '992026000000000002'), mediaEntity(1, '992026000000000003'), mediaEntity(2, '992026000000000004')],
+              },
+            },
+          },
+        },
+      },
+    }),
+  ),
   'video-992010.json': wrapRest(videoTweet),
   'photo-video-photo-992011.json': wrapRest(
     tweet({

@@ -162,7 +162,7 @@ export const envSchema = z.object({
   MEDIA_LINK_SECRET: optionalString.pipe(z.string().min(32, 'MEDIA_LINK_SECRET must be at least 32 characters').optional()),
   /** Seconds a download link stays valid. */
   MEDIA_LINK_TTL_SECONDS: positiveInt.default(3600),
-  /** Unset = fetch media from X's hosts; set = https://HOST/PATH is fetched from ${X_MEDIA_BASE_URL}/HOST/PATH (the simulator's /media). */
+  /** Unset = fetch media (and player cards' VMAPs) from X's hosts; set = https://HOST/PATH is fetched from ${X_MEDIA_BASE_URL}/HOST/PATH (the simulator's /media). */
   X_MEDIA_BASE_URL: optionalString.pipe(url('X_MEDIA_BASE_URL').optional()),
   /** Conversions running at once in this process (default: CPU count). */
   CONVERT_CONCURRENCY: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), positiveInt.default(Math.max(1, os.availableParallelism()))),

@@ -45,6 +45,12 @@ export interface VideoMedia {
   /** mp4 variants, best first (highest bitrate) */
   variants: VideoVariant[];
   hls: HlsPlaylist[];
+  /**
+   * Internal, never answered: a card video whose mp4s X lists only in this VMAP document on
+   * video.twimg.com (promo/amplify players). The X client fetches it, fills `variants`/`hls`
+   * and removes the field before the post is cached or answered (x-client/card-vmap.ts).
+   */
+  vmap_url?: string;
 }
 
 export interface PhotoMedia {

@@ -3,8 +3,11 @@ import { at, isRec, list, str } from './shape';
 
 /**
  * Raw media objects of a `unified_card` (ad and "website" cards carry their video there instead
- * of in extended_entities; fixture #20). Order follows the card's layout: `components`, then
- * `component_objects`, then any media entity no component points at.
+ * of in extended_entities; fixture #20): every kind (`video_website`, `video_app`, the image,
+ * video and mixed-media carousels, single- or multi-destination) keeps its media in
+ * `media_entities` keyed by id, with `video_info.variants` for videos. Order follows the card's
+ * layout: `components`, then `layout.data.slides`, then `component_objects`, then any media
+ * entity no component points at.
  */
 export function unifiedCardMedia(card: unknown): unknown[] {
   const json = unifiedCardJson(card);
@@ -22,11 +25,22 @@ export function unifiedCardMedia(card: unknown): unknown[] {
   const objects = at(parsed, 'component_objects');
   const objectNames = [
     ...list(at(parsed, 'components')).filter((name): name is string => typeof name === 'string'),
+    // Multi-destination carousels (`*_multi_dest_carousel_*`) have no `components`: their order
+    // is `layout.data.slides`, one `[media component, details component]` pair per slide.
+    ...list(at(parsed, 'layout', 'data', 'slides'))
+      .flatMap((slide) => list(slide))
+      .filter((name): name is string => typeof name === 'string'),
     ...(isRec(objects) ? Object.keys(objects) : []),
   ];
+  const destinations = at(parsed, 'destination_objects');
   const orderedIds: string[] = [];
-  for (const name of objectNames) {
-    for (const id of mediaIdsOfComponent(at(objects, name))) {
+  const components = [
+    ...objectNames.map((name) => at(objects, name)),
+    // A destination (e.g. `browser_with_docked_media`) can show media of its own.
+    ...(isRec(destinations) ? Object.values(destinations) : []),
+  ];
+  for (const component of components) {
+    for (const id of mediaIdsOfComponent(component)) {
       if (!orderedIds.includes(id)) orderedIds.push(id);
     }
   }
@@ -36,9 +50,9 @@ export function unifiedCardMedia(card: unknown): unknown[] {
   return orderedIds.map((id) => entities[id]).filter((media) => media !== undefined);
 }
 
-/** `media` components point at one entity; `swipeable_media` (carousels) at several. */
+/** `media` components point at one entity (`id`, or `media_id` in destinations); `swipeable_media` (carousels) at several. */
 function mediaIdsOfComponent(component: unknown): string[] {
-  const single = str(at(component, 'data', 'id'));
+  const single = str(at(component, 'data', 'id')) ?? str(at(component, 'data', 'media_id'));
   const many = list(at(component, 'data', 'media_list'))
     .map((item) => str(at(item, 'id')))
     .filter((id): id is string => id !== undefined);
@@ -93,15 +107,26 @@ export function liveCard(card: unknown): LiveCard | undefined {
 }
 
 /**
- * Video cards that carry their own player instead of media entities (poll2choice_video …
- * poll4choice_video, promo/amplify players): an HLS playlist in `player_hls_url`. Their mp4s sit
- * only in a VMAP document on video.twimg.com, which we do not fetch, so the item is HLS-only.
+ * Video cards that carry their own player instead of media entities: poll2choice_video …
+ * poll4choice_video, promo_video_convo / promo_video_website, appplayer, amplify and `player`
+ * cards bound to an X video. Their HLS playlist, when X gives one, is `player_hls_url`; their mp4s
+ * sit only in a VMAP document on video.twimg.com (`player_stream_url`, or `amplify_url_vmap` for
+ * amplify cards). The item keeps that VMAP URL in `vmap_url`; the X client reads it
+ * (x-client/card-vmap.ts), the parser never fetches anything.
  */
 export function playerCardMedia(card: unknown): unknown[] {
+  const amplify = cardName(card) === 'amplify';
   const hls = bindingString(card, 'player_hls_url');
-  if (hls === undefined) return [];
+  const vmap = [amplify ? 'amplify_url_vmap' : 'player_stream_url', 'player_url']
+    .map((key) => bindingString(card, key))
+    .find((url): url is string => url !== undefined && isXVmapUrl(url));
+  if (hls === undefined && vmap === undefined) return [];
   const image = playerImage(card);
-  const contentId = bindingString(card, 'player_content_id') ?? /\/(\d{6,})\//.exec(hls)?.[1] ?? hls;
+  const contentId =
+    bindingString(card, amplify ? 'amplify_content_id' : 'player_content_id') ??
+    /\/(\d{6,})(?:\/|\.vmap)/.exec(hls ?? vmap ?? '')?.[1] ??
+    hls ??
+    vmap;
   const seconds = Number(bindingString(card, 'content_duration_seconds'));
   return [
     {
@@ -111,10 +136,25 @@ export function playerCardMedia(card: unknown): unknown[] {
       original_info: image ? { width: image.width, height: image.height } : undefined,
       video_info: {
         ...(Number.isFinite(seconds) && seconds > 0 ? { duration_millis: seconds * 1000 } : {}),
-        variants: [{ content_type: 'application/x-mpegURL', url: hls }],
+        variants: hls === undefined ? [] : [{ content_type: 'application/x-mpegURL', url: hls }],
       },
+      ...(vmap === undefined ? {} : { vmap_url: vmap }),
     },
   ];
+}
+
+/**
+ * Only X's own video host is ever asked for a VMAP: a `player` card can point anywhere (YouTube,
+ * a publisher's player), and a URL from a post is not ours to fetch unless it is X's.
+ */
+export function isXVmapUrl(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' && url.hostname === 'video.twimg.com' && url.pathname.endsWith('.vmap');
 }
 
 function playerImage(card: unknown): { url: string; width: number; height: number } | undefined {

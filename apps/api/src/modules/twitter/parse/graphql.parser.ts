@@ -1,4 +1,5 @@
 import type { MediaItem, MediaOrigin, ParseOutcome } from '../twitter.types';
+import { articleMedia } from './article';
 import { assembleTweet } from './assemble';
 import { liveCard, playerCardMedia, unifiedCardMedia } from './card';
 import { normaliseMediaList } from './media';
@@ -130,10 +131,11 @@ function entityMedia(tweet: Rec): unknown[] {
   return extended.length > 0 ? extended : list(at(tweet, 'legacy', 'entities', 'media'));
 }
 
-/** Attached media, then card media. Inside a quoted post everything counts as "quote". */
+/** Attached media, then an article's (cover, then body), then card media. Inside a quoted post everything counts as "quote". */
 function ownMedia(tweet: Rec, origin: MediaOrigin): MediaItem[] {
   return [
     ...normaliseMediaList(entityMedia(tweet), origin),
+    ...normaliseMediaList(articleMedia(tweet), origin),
     ...normaliseMediaList([...unifiedCardMedia(tweet.card), ...playerCardMedia(tweet.card)], origin === 'quote' ? 'quote' : 'card'),
   ];
 }

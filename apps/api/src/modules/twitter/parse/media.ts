@@ -99,6 +99,7 @@ function toVideo(
   });
   const best = variants.at(0);
   const size = original ?? (best ? { width: best.width, height: best.height } : undefined);
+  const vmap = str(raw.vmap_url);
   return {
     type: isGif ? 'gif' : 'video',
     id,
@@ -109,5 +110,7 @@ function toVideo(
     duration_ms: durationMs,
     variants,
     hls,
+    // Only player cards set it (card.ts): their mp4s are in that VMAP document.
+    ...(vmap === undefined || variants.length > 0 ? {} : { vmap_url: vmap }),
   };
 }

@@ -216,3 +216,17 @@ export function syndicationHeaders(): Record<string, string> {
     referer: 'https://platform.twitter.com/',
   };
 }
+
+/** X's video host, where player cards' VMAP documents live (parse/card.ts, card-vmap.ts). */
+export const X_VIDEO_ORIGIN = 'https://video.twimg.com';
+
+/** A VMAP is fetched as x.com's video player does: a plain GET from an x.com page. */
+export function vmapHeaders(): Record<string, string> {
+  return {
+    'user-agent': CHROME_USER_AGENT,
+    accept: 'application/xml, text/xml, */*',
+    'accept-language': 'en-US,en;q=0.9',
+    origin: 'https://x.com',
+    referer: 'https://x.com/',
+  };
+}

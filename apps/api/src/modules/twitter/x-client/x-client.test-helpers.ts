@@ -40,6 +40,8 @@ export function clientConfig(baseUrl: string, keyPrefix: string, overrides: Part
   return {
     apiBaseUrl: baseUrl,
     syndicationBaseUrl: baseUrl,
+    // The simulator's media host: a player card's VMAP must never be asked of the real X.
+    mediaBaseUrl: `${baseUrl}/media`,
     connectTimeoutMs: 500,
     bodyTimeoutMs: 1_000,
     maxRetries: 1,

@@ -5,20 +5,28 @@
  *   → if failing, not found or without media → GraphQL TweetDetail (same token)
  *   → if still no media → syndication tweet-result
  *   → GraphQL's answer unless syndication has media; 503 when no source could answer.
- * A circuit breaker stops calls while X keeps failing. Only the two configured base URLs are
- * ever contacted.
+ *   → player-card videos: their VMAP document on video.twimg.com (card-vmap.ts).
+ * A circuit breaker stops calls while X keeps failing. Only the configured base URLs (API,
+ * syndication, and X's video host for VMAPs) are ever contacted.
  */
 import { AppError } from '../../../lib/errors/app-error';
+import { completeCardVideos } from './card-vmap';
 import type { ParseOutcome, UnavailableReason } from '../twitter.types';
 import { type BreakerConfig, createCircuitBreaker } from './breaker';
 import { createGuestTokenStore } from './guest-token.store';
 import { startCipherShuffling } from './tls-ciphers';
 import { type Logger, type RedisCommands, type Clock, systemClock, UpstreamFailure } from './x-client.types';
+import { X_VIDEO_ORIGIN } from './x-client.config';
 import { createXUpstream, type Attempt } from './x-upstream';
 
 export interface XClientConfig {
   apiBaseUrl: string;
   syndicationBaseUrl: string;
+  /**
+   * X_MEDIA_BASE_URL: unset = player-card VMAPs are fetched from https://video.twimg.com; set =
+   * from `${mediaBaseUrl}/video.twimg.com/PATH` (the simulator's /media).
+   */
+  mediaBaseUrl?: string;
   connectTimeoutMs: number;
   /** Budget for headers + body of one HTTP attempt. */
   bodyTimeoutMs: number;
@@ -58,6 +66,7 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
   const defaultRetryAfter = config.defaultRetryAfterSeconds ?? 30;
   const ciphers = config.shuffleTlsCiphers === false ? undefined : startCipherShuffling();
   const breaker = createCircuitBreaker(config.breaker, clock);
+  const videoBaseUrl = config.mediaBaseUrl === undefined ? X_VIDEO_ORIGIN : `${config.mediaBaseUrl.replace(/\/+$/, '')}/video.twimg.com`;
 
   const upstream = createXUpstream({
     logger,
@@ -65,9 +74,10 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
     config: {
       apiBaseUrl: config.apiBaseUrl,
       syndicationBaseUrl: config.syndicationBaseUrl,
+      videoBaseUrl,
       minRateLimitRemaining: config.minRateLimitRemaining ?? 10,
       http: {
-        allowedBaseUrls: [config.apiBaseUrl, config.syndicationBaseUrl],
+        allowedBaseUrls: [config.apiBaseUrl, config.syndicationBaseUrl, videoBaseUrl],
         connectTimeoutMs: config.connectTimeoutMs,
         bodyTimeoutMs: config.bodyTimeoutMs,
         maxRetries: config.maxRetries,
@@ -143,7 +153,12 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
       const timer = setTimeout(() => deadline.abort(new UpstreamFailure('unavailable', `no answer within ${deadlineMs} ms`)), deadlineMs);
       const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
       try {
-        const outcome = await untilAborted(resolve(statusId, requestId, signal), signal);
+        const outcome = await untilAborted(
+          resolve(statusId, requestId, signal).then((found) =>
+            completeCardVideos(found, (url) => upstream.vmap(url, requestId, signal), { logger, requestId, statusId }),
+          ),
+          signal,
+        );
         if (!outcome.ok && outcome.reason === 'upstream_bad_response') breaker.failure(permit.trial);
         else breaker.success(permit.trial);
         return outcome;

@@ -16,6 +16,8 @@ import {
   syndicationPath,
   tweetDetailPath,
   tweetResultPath,
+  vmapHeaders,
+  X_VIDEO_ORIGIN,
 } from './x-client.config';
 import { type Clock, type Logger, UpstreamFailure } from './x-client.types';
 import { createXHttp, headerValue, type XHttpConfig, type XHttpResult } from './x-http';
@@ -24,6 +26,12 @@ export type Attempt =
   | { kind: 'outcome'; outcome: ParseOutcome }
   | { kind: 'unavailable'; why: string; retryAfter?: number }
   | { kind: 'bad_response'; why: string };
+
+/** A VMAP fetch: the document, X saying it is gone (403/404/410), or no answer. */
+export type VmapFetch =
+  | { kind: 'document'; text: string }
+  | { kind: 'gone'; status: number }
+  | { kind: 'unavailable'; why: string; retryAfter?: number };
 
 type Response = Extract<XHttpResult, { kind: 'response' }>;
 
@@ -54,7 +62,14 @@ function hasFeaturesError(body: unknown): boolean {
 export function createXUpstream(deps: {
   logger: Logger;
   clock: Clock;
-  config: { apiBaseUrl: string; syndicationBaseUrl: string; minRateLimitRemaining: number; http: XHttpConfig };
+  config: {
+    apiBaseUrl: string;
+    syndicationBaseUrl: string;
+    /** Where https://video.twimg.com/PATH is fetched: X itself, or `${base}/video.twimg.com/PATH` (the simulator's /media). */
+    videoBaseUrl: string;
+    minRateLimitRemaining: number;
+    http: XHttpConfig;
+  };
   tokens: (activate: (signal: AbortSignal) => Promise<string>) => GuestTokenStore;
 }) {
   const { logger, clock, config } = deps;
@@ -196,6 +211,27 @@ export function createXUpstream(deps: {
       }
       if (!outcome.ok && outcome.reason === 'upstream_bad_response') return badBody('syndication', res, requestId, statusId);
       return { kind: 'outcome', outcome };
+    },
+
+    /** `url` is a VMAP URL on video.twimg.com (checked by the parser, parse/card.ts). */
+    async vmap(url: string, requestId: string | undefined, signal?: AbortSignal): Promise<VmapFetch> {
+      const target = new URL(url);
+      if (target.origin !== X_VIDEO_ORIGIN) return { kind: 'gone', status: 0 };
+      const res = await http.send({
+        baseUrl: config.videoBaseUrl,
+        path: `${target.pathname}${target.search}`,
+        method: 'GET',
+        headers: vmapHeaders(),
+        label: 'vmap',
+        requestId,
+        signal,
+      });
+      if (res.kind === 'error') return { kind: 'unavailable', why: `vmap ${res.message}` };
+      if (res.status === 403 || res.status === 404 || res.status === 410) return { kind: 'gone', status: res.status };
+      if (res.status !== 200 || res.truncated) {
+        return { kind: 'unavailable', why: `vmap status ${res.status}${res.truncated ? ' (truncated)' : ''}`, retryAfter: retryAfterOf(res) };
+      }
+      return { kind: 'document', text: res.text };
     },
 
     close: () => http.close(),
