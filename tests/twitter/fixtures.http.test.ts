@@ -70,7 +70,6 @@ const noVideoCases: Array<[string, string, number, string]> = [
   ['fx-trbri-quote-empty-synthetic-991001.json', 'a quote of a vanished post', 422, 'No video found'],
   ['fx-trbri-quote-unavailable-synthetic-991004.json', 'a quote of a suspended post', 422, 'No video found'],
   ['tw-tweetdetail-card-audiospace-retweet-1789054061729173804.json', 'a retweet of a Space', 422, 'This post is an audio Space, not a video'],
-  ['tw-tweetdetail-card-broadcast-1790441814857826439.json', 'a broadcast card', 422, 'This post is a live broadcast, not a video file'],
   ['tw-tweetdetail-newschema-gif-1649191520250245121.json', 'a focal post with no media (GIF only in a reply)', 422, 'No video found'],
   ['tw-tweetdetail-notetweet-photo-1682072224013099008.json', 'a long post with a photo', 422, 'No video found'],
   ['tw-tweetdetail-quote-photo-1658421690001502208.json', 'a quote of a photo post', 422, 'No video found'],
@@ -79,9 +78,18 @@ const noVideoCases: Array<[string, string, number, string]> = [
   ['fx-tweetdetail-tombstone-suspended-synthetic-991503.json', 'a suspended tombstone', 422, 'This post is from a suspended account'],
 ];
 
+/** An ended broadcast: its replay (the simulator's synthetic playlist) answers under `hls`. */
+const BROADCAST_FIXTURE = 'tw-tweetdetail-card-broadcast-1790441814857826439.json';
+
 describeRecorded('every recorded fixture through POST /api/v1/twitter', () => {
   it('covers every fixture file', () => {
-    const covered = new Set([...videoCases.map((c) => c.file), ...noVideoCases.map((c) => c[0]), 'fx-tweetdetail-video-1841206275088290279.json', 'fx-tweetdetail-video-quote-twvr-1902059299591090335.json']);
+    const covered = new Set([
+      ...videoCases.map((c) => c.file),
+      ...noVideoCases.map((c) => c[0]),
+      'fx-tweetdetail-video-1841206275088290279.json',
+      'fx-tweetdetail-video-quote-twvr-1902059299591090335.json',
+      BROADCAST_FIXTURE,
+    ]);
     expect(fixtureFiles().filter((f) => !covered.has(f))).toEqual([]);
   });
 
@@ -110,6 +118,13 @@ describeRecorded('every recorded fixture through POST /api/v1/twitter', () => {
     const res = await post(`https://twitter.com/i/web/status/${idOfFixture(file)}`);
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ code: -1, message });
+  });
+
+  it(`${BROADCAST_FIXTURE} (an ended broadcast card) → 200, its replay playlist under hls`, async () => {
+    const res = await post(`https://twitter.com/i/web/status/${idOfFixture(BROADCAST_FIXTURE)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ videos: [], media_index: 1, media: [{ type: 'video', id: '1790441813079388161', origin: 'card', width: 1280, height: 720 }] });
+    expect(res.body.data.hls).toEqual([{ url: expect.stringMatching(/\/Sim1BRJjPqnBqaKw\/.*type=replay$/), content_type: 'application/x-mpegURL' }]);
   });
 
   it('the TweetDetail recordings of 1841206275088290279 and 1902059299591090335 answer like their TweetResultByRestId twins', async () => {

@@ -28,9 +28,9 @@ describe('TweetDetail fallback', () => {
   });
 });
 
-describe('typed outcomes for broadcasts and Spaces', () => {
-  it('when the post is a broadcast, then 422 live_broadcast carries the broadcast id', async () => {
-    const res = await post('https://x.com/sim_live/status/992016');
+describe('typed outcomes for broadcasts and Spaces; broadcast replays', () => {
+  it('when the post is a broadcast still running, then 422 live_broadcast carries the broadcast id', async () => {
+    const res = await post('https://x.com/sim_live/status/992027');
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
       code: -1,
@@ -38,11 +38,39 @@ describe('typed outcomes for broadcasts and Spaces', () => {
       error: {
         type: 'live_broadcast',
         request_id: res.headers['x-request-id'],
-        broadcast_id: '1SimBroadcastX',
-        url: 'https://x.com/i/broadcasts/1SimBroadcastX',
-        state: 'ENDED',
+        broadcast_id: '1SimLiveNowX1',
+        url: 'https://x.com/i/broadcasts/1SimLiveNowX1',
+        state: 'RUNNING',
       },
     });
+  });
+
+  it('when X fails on an ended broadcast\'s replay lookup, then 503 with Retry-After, not live_broadcast; when it answers, the replay playlist answers under hls', async () => {
+    h.sim.faults.serverError(10, 'broadcast');
+    const failed = await post('https://x.com/sim_live/status/992016/video/1');
+    h.sim.faults.clear();
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.type).toBe('upstream_unavailable');
+    expect(Number(failed.headers['retry-after'])).toBeGreaterThan(0);
+
+    // nothing was cached: the next ask reads the replay (two api.x.com calls)
+    const before = h.sim.stats().broadcastCalls;
+    const res = await post('https://x.com/sim_live/status/992016');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({
+      videos: [],
+      media_index: 1,
+      thumbnail: 'https://pbs.twimg.com/card_img/992016000000000001/SimLive?format=jpg&name=orig',
+      hls: [
+        {
+          // the simulator's synthetic replay location (apps/x-sim/src/broadcast.routes.ts)
+          url: 'https://prod-fastly-us-east-1.video.pscp.tv/Transcoding/v1/hls/Sim1SimBroadcastX/non_transcode/us-east-1/periscope-replay-direct-prod-us-east-1-public/playlist.m3u8?type=replay',
+          content_type: 'application/x-mpegURL',
+        },
+      ],
+    });
+    expect(res.body.data.media).toMatchObject([{ type: 'video', id: '992016000000000001', origin: 'card' }]);
+    expect(h.sim.stats().broadcastCalls - before).toBe(2);
   });
 
   it('when the post is a Space, then 422 audio_space carries the Space id', async () => {
@@ -150,9 +178,11 @@ describeRecorded('recorded shapes over HTTP (X_SIM_FIXTURES_DIR)', () => {
     expect(res.body.error.type).toBe('no_video');
   });
 
-  it('when the recorded 2025 broadcast and Space posts are asked for, then the typed outcomes answer', async () => {
+  it('when the recorded 2025 broadcast (ended) and Space posts are asked for, then the replay and the typed outcome answer', async () => {
     const broadcast = await post('https://x.com/XDevelopers/status/1897362060448801025');
-    expect(broadcast.body.error).toMatchObject({ type: 'live_broadcast', broadcast_id: '1yoKMoQbjlXJQ' });
+    expect(broadcast.status).toBe(200);
+    expect(broadcast.body.data.media).toMatchObject([{ type: 'video', id: '1897362057726713856', origin: 'card', width: 1920, height: 1080 }]);
+    expect(broadcast.body.data.hls[0].url).toMatch(/^https:\/\/prod-fastly-us-east-1\.video\.pscp\.tv\/.*\/Sim1yoKMoQbjlXJQ\/.*type=replay$/);
     const space = await post('https://x.com/XDevelopers/status/1896984310282088640');
     expect(space.body.error).toMatchObject({ type: 'audio_space', space_id: '1YqKDZMkejvJV' });
   });

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { registerActivate } from './activate.routes';
 import { registerAdmin } from './admin.routes';
+import { registerBroadcasts } from './broadcast.routes';
 import { xError } from './constants';
 import type { SimContext } from './context';
 import { registerGraphql } from './graphql.routes';
@@ -16,6 +17,7 @@ export function buildApp(ctx: SimContext, clearCounters: () => void): express.Ex
   registerAdmin(router, ctx, clearCounters);
   registerActivate(router, ctx);
   registerGraphql(router, ctx);
+  registerBroadcasts(router, ctx);
   registerSyndication(router, ctx);
   registerMedia(router, ctx);
   app.use(router);

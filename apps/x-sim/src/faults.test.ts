@@ -157,6 +157,7 @@ describe('fault switches', () => {
         graphqlCalls: 1,
         graphqlCallsByTweetId: { '992007': 1 },
         syndicationCalls: 1,
+        broadcastCalls: 0,
         mediaRequests: 1,
         rateLimited: 0,
         faultsInjected: 0,

@@ -1,5 +1,6 @@
-export type RouteKind = 'activate' | 'graphql' | 'syndication' | 'media';
-/** `all` means every simulated route (the three X endpoints and the media host), never `/__sim`. */
+/** `broadcast`: api.x.com's 1.1 broadcast and live-stream status calls (broadcast replays). */
+export type RouteKind = 'activate' | 'graphql' | 'syndication' | 'media' | 'broadcast';
+/** `all` means every simulated route (the X endpoints and the media host), never `/__sim`. */
 export type FaultTarget = RouteKind | 'all';
 export type CountedFaultKind = 'hang' | 'serverError' | 'rateLimit' | 'forbidden' | 'html' | 'truncated';
 
@@ -45,7 +46,7 @@ export interface FaultSnapshot {
 
 /** A hang wins over a 5xx, which wins over a 429, and so on: the most disruptive fault fires first. */
 const PRIORITY: readonly CountedFaultKind[] = ['hang', 'serverError', 'rateLimit', 'forbidden', 'html', 'truncated'];
-export const FAULT_TARGETS: readonly FaultTarget[] = ['activate', 'graphql', 'syndication', 'media', 'all'];
+export const FAULT_TARGETS: readonly FaultTarget[] = ['activate', 'graphql', 'syndication', 'media', 'broadcast', 'all'];
 
 function matches(target: FaultTarget, kind: RouteKind): boolean {
   return target === 'all' || target === kind;

@@ -3,6 +3,8 @@ export interface SimStats {
   graphqlCalls: number;
   graphqlCallsByTweetId: Record<string, number>;
   syndicationCalls: number;
+  /** `1.1/broadcasts/show.json` and `1.1/live_video_stream/status` calls (broadcast replays). */
+  broadcastCalls: number;
   mediaRequests: number;
   /** Every 429 served, whether from a spent budget or an injected fault. */
   rateLimited: number;
@@ -25,6 +27,7 @@ export function createCounters(): Counters {
     graphqlCalls: 0,
     graphqlCallsByTweetId: new Map(),
     syndicationCalls: 0,
+    broadcastCalls: 0,
     mediaRequests: 0,
     rateLimited: 0,
     faultsInjected: 0,

@@ -385,6 +385,20 @@ const cases: Record<string, JsonObject> = {
       }),
     }),
   ),
+  'card-broadcast-running-992027.json': wrapRest(
+    tweet({
+      id: '992027',
+      screenName: 'sim_live',
+      text: 'live right now https://t.co/simcard01',
+      card: card('745291183405076480:broadcast', {
+        broadcast_id: s('1SimLiveNowX1'),
+        broadcast_url: s('https://twitter.com/i/broadcasts/1SimLiveNowX1'),
+        broadcast_media_key: s('28_992027000000000001'),
+        broadcast_state: s('RUNNING'),
+        broadcast_title: s('A synthetic broadcast still running'),
+      }),
+    }),
+  ),
   'card-audiospace-992017.json': wrapRest(
     tweet({
       id: '992017',

@@ -230,3 +230,16 @@ export function vmapHeaders(): Record<string, string> {
     referer: 'https://x.com/',
   };
 }
+
+/**
+ * A broadcast's replay (yt-dlp's TwitterBroadcastIE, with the guest token): show.json gives the
+ * broadcast's `media_key` and `state`, live_video_stream/status its HLS playlist (`source.location`).
+ */
+export function broadcastShowPath(broadcastId: string): string {
+  return `/1.1/broadcasts/show.json?ids=${encodeURIComponent(broadcastId)}`;
+}
+
+export function liveStreamStatusPath(mediaKey: string): string {
+  const query = new URLSearchParams({ client: 'web', use_syndication_guest_id: 'false', cookie_set_host: 'x.com' });
+  return `/1.1/live_video_stream/status/${encodeURIComponent(mediaKey)}?${query.toString()}`;
+}

@@ -5,11 +5,13 @@
  *   → if failing, not found or without media → GraphQL TweetDetail (same token)
  *   → if still no media → syndication tweet-result
  *   → GraphQL's answer unless syndication has media; 503 when no source could answer.
- *   → player-card videos: their VMAP document on video.twimg.com (card-vmap.ts).
+ *   → player-card videos: their VMAP document on video.twimg.com (card-vmap.ts);
+ *     an ended broadcast's replay playlist (broadcast-replay.ts).
  * A circuit breaker stops calls while X keeps failing. Only the configured base URLs (API,
  * syndication, and X's video host for VMAPs) are ever contacted.
  */
 import { AppError } from '../../../lib/errors/app-error';
+import { addBroadcastReplay } from './broadcast-replay';
 import { completeCardVideos } from './card-vmap';
 import type { ParseOutcome, UnavailableReason } from '../twitter.types';
 import { type BreakerConfig, createCircuitBreaker } from './breaker';
@@ -154,9 +156,9 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
       const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
       try {
         const outcome = await untilAborted(
-          resolve(statusId, requestId, signal).then((found) =>
-            completeCardVideos(found, (url) => upstream.vmap(url, requestId, signal), { logger, requestId, statusId }),
-          ),
+          resolve(statusId, requestId, signal)
+            .then((found) => completeCardVideos(found, (url) => upstream.vmap(url, requestId, signal), { logger, requestId, statusId }))
+            .then((found) => addBroadcastReplay(found, (id) => upstream.broadcastReplay(id, requestId, signal), { logger, requestId, statusId })),
           signal,
         );
         if (!outcome.ok && outcome.reason === 'upstream_bad_response') breaker.failure(permit.trial);
@@ -204,10 +206,14 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** An answer no fallback can improve: media, or protected / suspended / age-restricted. */
+/**
+ * An answer no fallback can improve: media, a broadcast or Space card (its stream is asked for
+ * separately, broadcast-replay.ts), or protected / suspended / age-restricted.
+ */
 function finalOutcome(a: Attempt): ParseOutcome | undefined {
   if (a.kind !== 'outcome') return undefined;
   const o = a.outcome;
+  if (o.ok && o.tweet.live !== undefined) return o;
   return hasMedia(o) || (!o.ok && CONTENT_REASONS.has(o.reason) && o.reason !== 'post_not_found') ? o : undefined;
 }
 

@@ -6,11 +6,14 @@
  */
 import { parseTweetDetailResponse, parseTweetResultResponse } from '../parse/graphql.parser';
 import { EMPTY_SYNDICATION_BODY, parseSyndicationResponse } from '../parse/syndication.parser';
+import { at, str as stringAt } from '../parse/shape';
 import type { ParseOutcome } from '../twitter.types';
 import type { GuestTokenStore } from './guest-token.store';
 import {
   GUEST_ACTIVATE_PATH,
+  broadcastShowPath,
   browserHeaders,
+  liveStreamStatusPath,
   guestGraphqlHeaders,
   syndicationHeaders,
   syndicationPath,
@@ -32,6 +35,15 @@ export type VmapFetch =
   | { kind: 'document'; text: string }
   | { kind: 'gone'; status: number }
   | { kind: 'unavailable'; why: string; retryAfter?: number };
+
+/** A broadcast's replay: its HLS playlist, or why there is none, or no answer from X. */
+export type BroadcastReplay =
+  | { kind: 'replay'; url: string; mediaKey: string; imageUrl?: string; width?: number; height?: number }
+  | { kind: 'none'; why: string }
+  | { kind: 'unavailable'; why: string };
+
+/** States in which a broadcast is over: its playlist is a replay, a file-like recording. */
+const ENDED_STATES: ReadonlySet<string> = new Set(['ENDED', 'TIMED_OUT']);
 
 type Response = Extract<XHttpResult, { kind: 'response' }>;
 
@@ -232,6 +244,55 @@ export function createXUpstream(deps: {
         return { kind: 'unavailable', why: `vmap status ${res.status}${res.truncated ? ' (truncated)' : ''}`, retryAfter: retryAfterOf(res) };
       }
       return { kind: 'document', text: res.text };
+    },
+
+    /**
+     * Two api.x.com calls with the shared guest token: show.json (state, media_key), then the
+     * stream status (the playlist). Only an ended broadcast counts: a running one is a live stream,
+     * not a recording.
+     */
+    async broadcastReplay(broadcastId: string, requestId: string | undefined, signal?: AbortSignal): Promise<BroadcastReplay> {
+      const call = async (path: string, label: string): Promise<{ status: number; body: unknown } | { unavailable: string }> => {
+        let token: string;
+        try {
+          token = await tokens.get(signal);
+        } catch (err: unknown) {
+          if (signal?.aborted) throw err;
+          if (err instanceof UpstreamFailure) return { unavailable: err.message };
+          throw err;
+        }
+        const res = await http.send({ baseUrl: config.apiBaseUrl, path, method: 'GET', headers: guestGraphqlHeaders(token), label, requestId, signal });
+        if (res.kind === 'error') return { unavailable: `${label} ${res.message}` };
+        if (res.status === 403 || res.status === 429) {
+          await tokens.retire(token, `${label} status ${res.status}`);
+          return { unavailable: `${label} status ${res.status}` };
+        }
+        if (res.status >= 500 || res.truncated) return { unavailable: `${label} status ${res.status}` };
+        return { status: res.status, body: parseJson(res.text) };
+      };
+      const show = await call(broadcastShowPath(broadcastId), 'broadcast show');
+      if ('unavailable' in show) return { kind: 'unavailable', why: show.unavailable };
+      const broadcast = at(show.body, 'broadcasts', broadcastId);
+      const mediaKey = stringAt(at(broadcast, 'media_key'));
+      const state = stringAt(at(broadcast, 'state'));
+      if (show.status !== 200 || mediaKey === undefined) return { kind: 'none', why: `no broadcast ${broadcastId} (status ${show.status})` };
+      if (state === undefined || !ENDED_STATES.has(state)) return { kind: 'none', why: `broadcast state ${state ?? 'unknown'}` };
+      const stream = await call(liveStreamStatusPath(mediaKey), 'broadcast stream');
+      if ('unavailable' in stream) return { kind: 'unavailable', why: stream.unavailable };
+      const location = stringAt(at(at(stream.body, 'source'), 'noRedirectPlaybackUrl')) ?? stringAt(at(at(stream.body, 'source'), 'location'));
+      if (stream.status !== 200 || location === undefined) return { kind: 'none', why: `no replay (status ${stream.status})` };
+      if (!location.startsWith('https://') || location.includes('/live_video_stream/geoblocked/')) {
+        return { kind: 'none', why: 'replay geoblocked or not https' };
+      }
+      const width = at(broadcast, 'width');
+      const height = at(broadcast, 'height');
+      return {
+        kind: 'replay',
+        url: location,
+        mediaKey,
+        ...(stringAt(at(broadcast, 'image_url')) === undefined ? {} : { imageUrl: stringAt(at(broadcast, 'image_url')) }),
+        ...(typeof width === 'number' && typeof height === 'number' ? { width, height } : {}),
+      };
     },
 
     close: () => http.close(),
