@@ -151,6 +151,20 @@ describe('card videos and t.co expansion', () => {
     expect(res.body.data).toMatchObject({ media_index: 2, videos: [{ resolution: '720p' }, { resolution: '360p' }] });
   });
 
+  it('when an article is asked of /api/download, then the cover and every body item are listed, photos with a thumbnail, in reading order', async () => {
+    const res = await request(h.app).post('/api/download').set(bearer(key)).send({ url: 'https://x.com/sim_writer/status/992026' });
+    expect(res.status).toBe(200);
+    const items = res.body.items as Array<{ type: string; url: string; thumbnail: string }>;
+    expect(items.map((i) => [i.type, i.url])).toEqual([
+      ['photo', 'https://pbs.twimg.com/media/SimArticle992026000000000001?format=jpg&name=orig'],
+      ['video', 'https://video.twimg.com/amplify_video/992026000000000002/vid/avc1/1280x720/SimArticleHigh.mp4'],
+      ['photo', 'https://pbs.twimg.com/media/SimArticle992026000000000003?format=jpg&name=orig'],
+      ['gif', 'https://video.twimg.com/tweet_video/SimArticleGif992026000000000004.mp4'],
+      ['video', 'https://video.twimg.com/amplify_video/992026000000000005/vid/avc1/1280x720/SimArticleHigh.mp4'],
+    ]);
+    expect(items[0]?.thumbnail).toBe('https://pbs.twimg.com/media/SimArticle992026000000000001?format=jpg&name=small');
+  });
+
   it('when the post has an author link, then expanded_text shows where it points', async () => {
     const res = await post('https://x.com/sim_video/status/992010');
     expect(res.status).toBe(200);
