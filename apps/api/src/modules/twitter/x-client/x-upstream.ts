@@ -268,7 +268,10 @@ export function createXUpstream(deps: {
           return { unavailable: `${label} status ${res.status}` };
         }
         if (res.status >= 500 || res.truncated) return { unavailable: `${label} status ${res.status}` };
-        return { status: res.status, body: parseJson(res.text) };
+        const body = parseJson(res.text);
+        // An unreadable 200 says nothing about the broadcast: no verdict from it.
+        if (res.status === 200 && body === undefined) return { unavailable: `${label} unreadable body` };
+        return { status: res.status, body };
       };
       const show = await call(broadcastShowPath(broadcastId), 'broadcast show');
       if ('unavailable' in show) return { kind: 'unavailable', why: show.unavailable };
@@ -286,11 +289,12 @@ export function createXUpstream(deps: {
       }
       const width = at(broadcast, 'width');
       const height = at(broadcast, 'height');
+      const imageUrl = stringAt(at(broadcast, 'image_url'));
       return {
         kind: 'replay',
         url: location,
         mediaKey,
-        ...(stringAt(at(broadcast, 'image_url')) === undefined ? {} : { imageUrl: stringAt(at(broadcast, 'image_url')) }),
+        ...(imageUrl === undefined ? {} : { imageUrl }),
         ...(typeof width === 'number' && typeof height === 'number' ? { width, height } : {}),
       };
     },
