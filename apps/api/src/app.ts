@@ -8,19 +8,19 @@ import { requestLog } from './lib/http/request-log';
 import { staticHeaders } from './lib/http/static-headers';
 import type { Logger } from './lib/logger/logger';
 import type { Redis } from './lib/redis/redis';
-import { apiKeyAuth, type KeyResolver } from './modules/auth/api-key.auth';
+import { apiKeyAuth, type KeyResolver } from './modules/keys/api-key.auth';
 import { buildApiDocs } from './modules/docs/api-docs';
 import { registerApiReference } from './modules/docs/api-reference.routes';
 import { buildOpenApi } from './modules/docs/openapi';
 import { registerHealthRoutes } from './modules/health/health.routes';
-import { rateLimit, rateLimitStanding } from './modules/ratelimit/rate-limit.middleware';
+import { rateLimit } from './modules/ratelimit/rate-limit.middleware';
+import { requirePremium } from './modules/billing/premium.middleware';
 import type { RateLimitService } from './modules/ratelimit/rate-limit.service';
 import { registerTwitterRoutes, type Extractor } from './modules/twitter/twitter.routes';
 import { registerTwitterBatchRoutes } from './modules/twitter/twitter-batch.routes';
 import { registerUsageRoutes } from './modules/usage/usage.routes';
 import type { UsageService } from './modules/usage/usage.service';
 import type { CreditsStandingDeps } from './modules/credits/credits.schemas';
-import { AppError } from './lib/errors/app-error';
 import { errorStyleForApi } from './lib/http/envelope';
 import type { MediaFeature } from './modules/media/media.feature';
 import type { Metrics } from './modules/metrics/metrics';
@@ -66,12 +66,7 @@ export function buildApp(deps: AppDeps): Express {
   registerHealthRoutes(app, deps);
 
   const auth = [deps.abuse.authFailureGate(), apiKeyAuth(deps.resolveKey)];
-  const premium: RequestHandler = async (req, res, next) => {
-    if (req.principal?.premium) return next();
-    // still tell the caller where they stand, without counting the refused call
-    await rateLimitStanding({ limits: deps.limits })(req, res, () => undefined);
-    next(new AppError('not_premium'));
-  };
+  const premium = requirePremium({ limits: deps.limits });
   const protectWith = (authenticate: RequestHandler[]) => [...authenticate, premium, rateLimit({ limits: deps.limits, usage: deps.usage })];
   const protect = protectWith(auth);
 

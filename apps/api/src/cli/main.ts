@@ -5,7 +5,7 @@ import { migrateDatabase } from '../lib/db/migrate';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
 import { createRedis, redisTargetFrom, waitForRedis } from '../lib/redis/redis';
-import { createAuthCache } from '../modules/auth/auth-cache';
+import { createAuthCache } from '../modules/keys/auth-cache';
 import { createKeyService } from '../modules/keys/keys.service';
 import { createUsersRepository } from '../modules/users/users.repository';
 import { createCreditsService } from '../modules/credits/credits.service';

@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
-import type { AuthCache } from '../auth/auth-cache';
+import type { AuthCache } from './auth-cache';
 import { displayPrefix, generateApiKey, hashApiKey } from './key-format';
 
 export const KEY_NAME_MAX = 64;

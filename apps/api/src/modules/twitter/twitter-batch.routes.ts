@@ -4,7 +4,7 @@ import { errorBody, sendOk, type ErrorEnvelope, type SuccessEnvelope } from '../
 import { methodNotAllowed } from '../../lib/http/error-handler';
 import { jsonBody } from '../../lib/http/json-body';
 import type { Logger } from '../../lib/logger/logger';
-import type { KeyPrincipal } from '../auth/auth-cache';
+import type { KeyPrincipal } from '../keys/auth-cache';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit.headers';
 import type { RateDecision, RateLimitService } from '../ratelimit/rate-limit.service';
 import type { UsageRecorder } from '../usage/usage.service';

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import type { Redis } from '../../lib/redis/redis';
-import type { KeyPrincipal } from '../auth/auth-cache';
+import type { KeyPrincipal } from '../keys/auth-cache';
 
 const HOUR_MS = 3_600_000;
 const COUNTER_TTL_SECONDS = 35 * 24 * 3600;

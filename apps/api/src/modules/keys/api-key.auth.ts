@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
 import { isPremium, type PremiumPolicy } from '../billing/premium';
-import { hashApiKey, looksLikeApiKey } from '../keys/key-format';
+import { hashApiKey, looksLikeApiKey } from './key-format';
 import type { AuthCache, KeyPrincipal } from './auth-cache';
 
 declare module 'express-serve-static-core' {
