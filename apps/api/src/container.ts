@@ -7,6 +7,8 @@ import { createMemoryStore } from './lib/kv/memory-store';
 import { createKeyResolver } from './modules/keys/api-key.auth';
 import { createAuthCache } from './modules/keys/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
+import { createKeysRepository } from './modules/keys/keys.repository';
+import { createHealthRepository } from './modules/health/health.repository';
 import { createRateLimitService, windowsFromLimits } from './modules/ratelimit/rate-limit.service';
 import { createUsageService } from './modules/usage/usage.service';
 import { createAbuseLimits } from './modules/ratelimit/abuse-limits';
@@ -22,7 +24,6 @@ import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { premiumPolicyFrom } from './modules/billing/premium';
-import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
 import { createMediaFeature } from './modules/media/media.feature';
@@ -74,8 +75,9 @@ export async function createContainer(opts: ContainerOptions) {
   });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
   const premium = premiumPolicyFrom(env);
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
-  const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
+  const keysRepo = createKeysRepository(prisma);
+  const resolveKey = createKeyResolver({ keys: keysRepo, cache: authCache, premium, now });
+  const keys = createKeyService({ repo: keysRepo, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = metrics.observeLimits(createRateLimitService({
     redis,
@@ -179,8 +181,8 @@ export async function createContainer(opts: ContainerOptions) {
   const deps: AppDeps = {
     env,
     logger,
-    prisma,
     redis,
+    repos: { health: createHealthRepository(prisma), keys: keysRepo, users },
     resolveKey,
     limits,
     usage,
@@ -190,7 +192,12 @@ export async function createContainer(opts: ContainerOptions) {
     media,
     metrics,
     abuse,
-    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
+    accounts,
+    recovery,
+    sessions,
+    keys,
+    billing,
+    webhooks,
   };
 
   return {

@@ -494,10 +494,10 @@ export interface paths {
                                 /** @enum {boolean} */
                                 received: true;
                                 /**
-                                 * @description applied; stale (an older event); duplicate (already seen); unlinked (no account for the customer)
+                                 * @description applied; stale (an older event); duplicate (already seen); unlinked (no account for the customer); ignored (an event type we do not act on)
                                  * @enum {string}
                                  */
-                                outcome: "applied" | "stale" | "duplicate" | "unlinked";
+                                outcome: "applied" | "stale" | "duplicate" | "unlinked" | "ignored";
                             };
                         };
                     };

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
-import type { PrismaClient } from '../../lib/db/prisma';
 import { isPremium, type PremiumPolicy } from '../billing/premium';
 import { hashApiKey, looksLikeApiKey } from './key-format';
 import type { AuthCache, KeyPrincipal } from './auth-cache';
+import type { KeysRepository } from './keys.repository';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -21,7 +21,7 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const RAW_KEY = /^[ \t]*(\S+)[ \t]*$/;
 
 export function createKeyResolver(deps: {
-  prisma: PrismaClient;
+  keys: Pick<KeysRepository, 'findByHashForAuth'>;
   cache: AuthCache;
   premium: PremiumPolicy;
   now?: () => Date;
@@ -33,10 +33,7 @@ export function createKeyResolver(deps: {
     let principal = deps.cache.get(hash);
     if (principal === undefined) {
       const generation = deps.cache.generation();
-      const row = await deps.prisma.apiKey.findUnique({
-        where: { hash },
-        include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true, priceId: true } } } } },
-      });
+      const row = await deps.keys.findByHashForAuth(hash);
       principal =
         row && !row.revokedAt
           ? {
