@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
 import type { AccountRecoveryService } from './account-recovery.service';
 import type { AccountService } from './accounts.service';
-import { changeEmailSchema, changePasswordSchema, type MailSentData } from './accounts.schemas';
+import { changeEmailSchema, changePasswordSchema, type LoggedOutEverywhereData, type MailSentData, type PasswordChangedData } from './accounts.schemas';
 import { clearSessionCookie, sessionUserId } from './session.middleware';
 
 /** Logged-in account settings, on the session + CSRF protected router: log out everywhere, password, email. */
@@ -12,7 +12,8 @@ export function createAccountSettingsHandlers(deps: { env: Env; accounts: Accoun
   const logoutAll: RequestHandler = async (req, res) => {
     const ended = await deps.accounts.logoutEverywhere(sessionUserId(req));
     clearSessionCookie(req, res, deps.env);
-    sendOk(res, { logged_out: true, sessions_ended: ended });
+    const data: LoggedOutEverywhereData = { logged_out: true, sessions_ended: ended };
+    sendOk(res, data);
   };
 
   const changePassword: RequestHandler = async (req, res) => {
@@ -26,7 +27,8 @@ export function createAccountSettingsHandlers(deps: { env: Env; accounts: Accoun
       next: input.new_password,
       ip: req.ip ?? '',
     });
-    sendOk(res, { password_changed: true, other_sessions_ended: ended });
+    const data: PasswordChangedData = { password_changed: true, other_sessions_ended: ended };
+    sendOk(res, data);
   };
 
   const changeEmail: RequestHandler = async (req, res) => {

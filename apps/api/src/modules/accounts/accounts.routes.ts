@@ -11,7 +11,10 @@ import {
   resetPasswordSchema,
   verifyEmailSchema,
   type AuthResponseData,
+  type EmailConfirmedData,
+  type LoggedOutData,
   type MailSentData,
+  type PasswordResetData,
 } from './accounts.schemas';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.middleware';
 
@@ -56,18 +59,21 @@ export function createAccountHandlers(deps: { env: Env; accounts: AccountService
     const input = resetPasswordSchema.parse(req.body);
     const { email } = await deps.recovery.resetPassword({ ...input, ip: ip(req) });
     clearSessionCookie(req, res, deps.env);
-    sendOk(res, { password_reset: true, email });
+    const data: PasswordResetData = { password_reset: true, email };
+    sendOk(res, data);
   };
 
   const confirmEmail: RequestHandler = async (req, res) => {
     const input = confirmEmailSchema.parse(req.body);
-    sendOk(res, await deps.recovery.confirmEmailChange({ ...input, ip: ip(req) }));
+    const data: EmailConfirmedData = await deps.recovery.confirmEmailChange({ ...input, ip: ip(req) });
+    sendOk(res, data);
   };
 
   const logout: RequestHandler = async (req, res) => {
     await deps.accounts.logout(sessionToken(req));
     clearSessionCookie(req, res, deps.env);
-    sendOk(res, { logged_out: true });
+    const data: LoggedOutData = { logged_out: true };
+    sendOk(res, data);
   };
 
   return { signup, verifyEmail, login, forgotPassword, resetPassword, confirmEmail, logout };

@@ -11,3 +11,14 @@ export const stripeWebhookResponseSchema = z.object({
   message: z.literal('ok'),
   data: stripeWebhookDataSchema,
 });
+
+/** An account's Stripe subscription as the dashboard shows it (GET /dashboard/api/me). */
+export const subscriptionViewSchema = z.object({
+  status: z.string().describe("Stripe's status: active, trialing, past_due, canceled, …"),
+  current_period_end: z.string().nullable().describe('ISO 8601'),
+  cancel_at_period_end: z.boolean(),
+});
+export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
+
+/** POST /dashboard/api/billing/checkout and /billing/portal: where to send the browser. */
+export const billingRedirectSchema = z.object({ url: z.string().describe('A Stripe Checkout or Customer Portal page') });

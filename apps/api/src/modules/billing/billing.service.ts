@@ -1,14 +1,11 @@
+import type { SubscriptionView } from './billing.schemas';
 import { AppError } from '../../lib/errors/app-error';
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import { isPremium, type PremiumPolicy } from './premium';
 import { isStripeError, type StripeClient } from './stripe.client';
 
-export interface SubscriptionView {
-  status: string;
-  current_period_end: string | null;
-  cancel_at_period_end: boolean;
-}
+export type { SubscriptionView };
 
 export interface AccountBilling {
   premium: boolean;

@@ -3,7 +3,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
 import type { KeyService } from '../keys/keys.service';
 import { sessionUserId } from '../accounts/session.middleware';
-import { createKeySchema, keyIdSchema, renameKeySchema, type CreatedKeyData, type KeysData, type RotatedKeyData } from './dashboard.schemas';
+import { createKeySchema, keyIdSchema, renameKeySchema, type CreatedKeyData, type KeyDeletedData, type KeysData, type KeyViewData, type RotatedKeyData } from './dashboard.schemas';
 
 function keyIdOf(req: Request): string {
   const parsed = keyIdSchema.safeParse(req.params.id);
@@ -24,10 +24,12 @@ export function createDashboardKeyHandlers(deps: { keys: KeyService }) {
   };
   const rename: RequestHandler = async (req, res) => {
     const { name } = renameKeySchema.parse(req.body);
-    sendOk(res, { view: await deps.keys.rename(sessionUserId(req), keyIdOf(req), name) });
+    const data: KeyViewData = { view: await deps.keys.rename(sessionUserId(req), keyIdOf(req), name) };
+    sendOk(res, data);
   };
   const revoke: RequestHandler = async (req, res) => {
-    sendOk(res, { view: await deps.keys.revoke(sessionUserId(req), keyIdOf(req)) });
+    const data: KeyViewData = { view: await deps.keys.revoke(sessionUserId(req), keyIdOf(req)) };
+    sendOk(res, data);
   };
   const rotate: RequestHandler = async (req, res) => {
     const data: RotatedKeyData = await deps.keys.rotate(sessionUserId(req), keyIdOf(req));
@@ -35,7 +37,8 @@ export function createDashboardKeyHandlers(deps: { keys: KeyService }) {
   };
   const remove: RequestHandler = async (req, res) => {
     await deps.keys.remove(sessionUserId(req), keyIdOf(req));
-    sendOk(res, { deleted: true });
+    const data: KeyDeletedData = { deleted: true };
+    sendOk(res, data);
   };
   return { list, create, rename, revoke, rotate, remove };
 }

@@ -2,21 +2,9 @@ import { AppError } from '../../lib/errors/app-error';
 import type { AuthCache } from './auth-cache';
 import { displayPrefix, generateApiKey, hashApiKey } from './key-format';
 import type { KeysRepository } from './keys.repository';
+import { KEY_NAME_MAX, type KeyStatus, type KeyView } from './keys.schemas';
 
-export const KEY_NAME_MAX = 64;
-
-export type KeyStatus = 'active' | 'expiring' | 'expired' | 'revoked';
-
-export interface KeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  status: KeyStatus;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  expires_at: string | null;
-}
+export { KEY_NAME_MAX, type KeyStatus, type KeyView };
 
 interface KeyRow {
   id: string;
