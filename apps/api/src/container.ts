@@ -28,6 +28,7 @@ import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
 import { createMediaFeature } from './modules/media/media.feature';
 import { createCreditGrants } from './modules/credits/credit-grants';
+import { systemNow } from './lib/time/clock';
 
 export interface ContainerOptions {
   env: Env;
@@ -49,7 +50,7 @@ export interface ContainerOptions {
  */
 export async function createContainer(opts: ContainerOptions) {
   const { env, logger } = opts;
-  const now = opts.now ?? (() => new Date());
+  const now = opts.now ?? systemNow;
   const prefix = opts.keyPrefix ?? 'twdown';
   const prisma: PrismaClient = createPrisma(opts.databaseUrl, {
     maxConnections: opts.maxDbConnections,

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../lib/errors/app-error';
 import { convertRequestSchema } from '../convert/convert.schemas';
 import { compatErrorSchema, downloadCompatResponseSchema, downloadItemSchema, downloadRequestSchema, downloadV1ResponseSchema } from '../media/media.schemas';
 import { errorTable } from './docs.errors';
+import { CONTENT_REASONS } from '../twitter/twitter.types';
 
 const EXAMPLE_POST = 'https://x.com/sim_media/status/993001';
 
@@ -17,10 +18,7 @@ export const DOWNLOAD_ERROR_CODES: ErrorCode[] = [
   'url_required',
   'invalid_url',
   'unsupported_url',
-  'post_not_found',
-  'protected_account',
-  'suspended_account',
-  'age_restricted',
+  ...CONTENT_REASONS,
   'no_media',
   'upstream_unavailable',
   'internal',

@@ -2,14 +2,12 @@ import type { RequestHandler } from 'express';
 import type { HealthRepository } from './health.repository';
 import type { Redis } from '../../lib/redis/redis';
 import type { HealthCheck } from './health.schemas';
+import { withTimeout } from '../../lib/time/clock';
 
 async function check(name: HealthCheck['name'], probe: () => Promise<unknown>, timeoutMs = 1000): Promise<HealthCheck> {
   const started = Date.now();
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
-    ]);
+    await withTimeout(probe(), timeoutMs, 'timeout');
     return { name, ok: true, ms: Date.now() - started };
   } catch (err) {
     return { name, ok: false, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) };

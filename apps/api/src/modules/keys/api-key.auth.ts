@@ -4,6 +4,7 @@ import { isPremium, type PremiumPolicy } from '../billing/premium';
 import { hashApiKey, looksLikeApiKey } from './key-format';
 import type { AuthCache, KeyPrincipal } from './auth-cache';
 import type { KeysRepository } from './keys.repository';
+import { systemNow } from '../../lib/time/clock';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -26,7 +27,7 @@ export function createKeyResolver(deps: {
   premium: PremiumPolicy;
   now?: () => Date;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
   return async function resolve(key: string): Promise<KeyPrincipal | null> {
     if (!looksLikeApiKey(key)) return null;
     const hash = hashApiKey(key);

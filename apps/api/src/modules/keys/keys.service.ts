@@ -3,6 +3,7 @@ import type { AuthCache } from './auth-cache';
 import { displayPrefix, generateApiKey, hashApiKey } from './key-format';
 import type { KeysRepository } from './keys.repository';
 import { KEY_NAME_MAX, type KeyStatus, type KeyView } from './keys.schemas';
+import { systemNow } from '../../lib/time/clock';
 
 export { KEY_NAME_MAX, type KeyStatus, type KeyView };
 
@@ -32,7 +33,7 @@ export function createKeyService(deps: {
   rotationGraceSeconds: number;
   now?: () => Date;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
 
   const view = (row: KeyRow): KeyView => ({
     id: row.id,

@@ -10,6 +10,7 @@ import { buildTwitterData } from './parse/envelope';
 import { parseTweetUrl } from './parse/tweet-url';
 import { BATCH_MAX_URLS, batchRequestSchema, type BatchItem, type TwitterData } from './twitter.schemas';
 import type { Extractor } from './twitter.routes';
+import { systemNow } from '../../lib/time/clock';
 
 /**
  * POST /api/v1/twitter/batch: up to BATCH_MAX_URLS post URLs in one call. Each URL is one request
@@ -27,7 +28,7 @@ export function createTwitterBatchHandler(deps: {
   logger: Logger;
   clock?: () => Date;
 }): RequestHandler {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemNow;
 
   // mounted in app.ts behind API-key auth and the premium check, without the per-request limiter: items are counted here
   const batch: RequestHandler = async (req, res) => {

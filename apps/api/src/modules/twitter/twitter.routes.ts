@@ -3,6 +3,7 @@ import { AppError } from '../../lib/errors/app-error';
 import type { ParsedTweet } from './twitter.types';
 import { parseTweetUrl, type TweetUrlResult } from './parse/tweet-url';
 import { createTwitterResponder } from './twitter.response';
+import { systemNow } from '../../lib/time/clock';
 
 export interface Extractor {
   extract(statusId: string, opts?: { requestId?: string; signal?: AbortSignal }): Promise<ParsedTweet>;
@@ -18,7 +19,7 @@ export class ClientGone extends Error {
 
 /** POST /api/v1/twitter (mounted in app.ts behind API-key auth, the premium check and the limiter). */
 export function createTwitterHandlers(deps: { extractor: Extractor; clock?: () => Date }): { extract: RequestHandler } {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemNow;
   const responder = createTwitterResponder();
   const parse = memoizedUrlParser();
 
