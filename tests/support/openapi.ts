@@ -79,8 +79,10 @@ interface Layer {
 
 /**
  * Every route the Express app answers, as "METHOD /full/path" with {param} placeholders, read
- * from the router stacks themselves (nested routers through their mount path). `ALL` routes
- * (the 405 answers) are reported as such.
+ * from the router stacks themselves (nested routers through their mount path, which Express 5's
+ * router keeps as `layer.rawPath`; should that ever change, the walk finds no nested route and
+ * the contract test's sanity check of known routes fails). `ALL` routes (the 405 answers) are
+ * reported as such.
  */
 export function appRoutes(app: Express): string[] {
   const walk = (stack: Layer[], prefix: string): string[] =>

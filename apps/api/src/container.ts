@@ -139,7 +139,7 @@ export async function createContainer(opts: ContainerOptions) {
   if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
   else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
   const billing = createBillingService({
-    prisma,
+    users,
     stripe,
     priceId: env.STRIPE_PRICE_ID,
     premium,
