@@ -11,7 +11,7 @@
 const UNIT = [
   '/apps/api/src/modules/twitter/parse/.*\\.test\\.ts$',
   '/apps/api/src/modules/twitter/x-client/(breaker|tls-ciphers)\\.test\\.ts$',
-  '/apps/api/src/modules/auth/auth-cache\\.test\\.ts$',
+  '/apps/api/src/modules/keys/auth-cache\\.test\\.ts$',
   '/apps/api/src/modules/billing/premium\\.test\\.ts$',
   '/apps/x-sim/src/.*\\.test\\.ts$',
   '/tests/config/.*\\.test\\.ts$',
@@ -22,7 +22,7 @@ const UNIT = [
 const UNIT_GLOBS = [
   '**/apps/api/src/modules/twitter/parse/**/*.test.ts',
   '**/apps/api/src/modules/twitter/x-client/{breaker,tls-ciphers}.test.ts',
-  '**/apps/api/src/modules/auth/auth-cache.test.ts',
+  '**/apps/api/src/modules/keys/auth-cache.test.ts',
   '**/apps/api/src/modules/billing/premium.test.ts',
   '**/apps/x-sim/src/**/*.test.ts',
   '**/tests/config/**/*.test.ts',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPrisma } from '../../apps/api/src/lib/db/prisma';
 import { createKeyService } from '../../apps/api/src/modules/keys/keys.service';
+import { createKeysRepository } from '../../apps/api/src/modules/keys/keys.repository';
 import { createUsersRepository } from '../../apps/api/src/modules/users/users.repository';
 import { migrateDatabase } from '../../apps/api/src/lib/db/migrate';
 import { urlForDatabase, withAdmin } from '../support/db';
@@ -19,7 +20,7 @@ export async function createBenchPremiumKey(databaseUrl: string): Promise<string
   const prisma = createPrisma(databaseUrl, { maxConnections: 2 });
   try {
     const users = createUsersRepository(prisma);
-    const keys = createKeyService({ prisma, authCache: { keyChanged: () => undefined }, rotationGraceSeconds: 60 });
+    const keys = createKeyService({ repo: createKeysRepository(prisma), authCache: { keyChanged: () => undefined }, rotationGraceSeconds: 60 });
     const user = await users.findOrCreate('bench@example.com');
     await users.setComplimentaryPremium(user.id, true);
     const { key } = await keys.create(user.id, 'bench');

@@ -19,6 +19,7 @@ import { createPrisma } from '../../apps/api/src/lib/db/prisma';
 import { createCreditsService } from '../../apps/api/src/modules/credits/credits.service';
 import { ffmpegArgs } from '../../apps/api/src/modules/convert/convert.plan';
 import { createKeyService } from '../../apps/api/src/modules/keys/keys.service';
+import { createKeysRepository } from '../../apps/api/src/modules/keys/keys.repository';
 import { createUsersRepository } from '../../apps/api/src/modules/users/users.repository';
 import { createXSim } from '../../apps/x-sim/src';
 import { DEFAULT_MEDIA_CACHE_DIR } from '../../apps/x-sim/src/media';
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   const prefix = `twdown-bench:${Date.now()}`;
   const prisma = createPrisma(db.url, { maxConnections: 2 });
   const users = createUsersRepository(prisma);
-  const keys = createKeyService({ prisma, authCache: { keyChanged: () => undefined }, rotationGraceSeconds: 60 });
+  const keys = createKeyService({ repo: createKeysRepository(prisma), authCache: { keyChanged: () => undefined }, rotationGraceSeconds: 60 });
   const user = await users.findOrCreate('bench-convert@example.com');
   await users.setComplimentaryPremium(user.id, true);
   const { key } = await keys.create(user.id, 'bench');

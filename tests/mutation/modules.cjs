@@ -16,9 +16,9 @@ const modules = {
     tests: ['apps/api/src/modules/billing/premium.test.ts', 'tests/billing/*.test.ts'],
   },
   auth: {
-    mutate: ['apps/api/src/modules/auth/api-key.auth.ts', 'apps/api/src/modules/auth/auth-cache.ts'],
+    mutate: ['apps/api/src/modules/keys/api-key.auth.ts', 'apps/api/src/modules/keys/auth-cache.ts'],
     tests: [
-      'apps/api/src/modules/auth/auth-cache.test.ts',
+      'apps/api/src/modules/keys/auth-cache.test.ts',
       'tests/api/auth.test.ts',
       'tests/security/promises.test.ts',
       'tests/resilience/auth-outage.test.ts',

@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { Cluster } from 'ioredis';
 import type { RedisTarget } from '../../apps/api/src/lib/redis/redis';
-import { createAuthCache, type KeyPrincipal } from '../../apps/api/src/modules/auth/auth-cache';
+import { createAuthCache, type KeyPrincipal } from '../../apps/api/src/modules/keys/auth-cache';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 import { bearer, startHarness, type Harness } from '../support/harness';
 import { clusterNodesOfRun, connectTestRedis, deleteKeysWithPrefix, startRedisCluster, type LocalCluster } from '../support/redis';

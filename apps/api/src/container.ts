@@ -4,9 +4,11 @@ import type { Logger } from './lib/logger/logger';
 import { createRedis, waitForRedis, type Redis, type RedisTarget } from './lib/redis/redis';
 import type { KvStore } from './lib/kv/kv-store';
 import { createMemoryStore } from './lib/kv/memory-store';
-import { createKeyResolver } from './modules/auth/api-key.auth';
-import { createAuthCache } from './modules/auth/auth-cache';
+import { createKeyResolver } from './modules/keys/api-key.auth';
+import { createAuthCache } from './modules/keys/auth-cache';
 import { createKeyService } from './modules/keys/keys.service';
+import { createKeysRepository } from './modules/keys/keys.repository';
+import { createHealthRepository } from './modules/health/health.repository';
 import { createRateLimitService, windowsFromLimits } from './modules/ratelimit/rate-limit.service';
 import { createUsageService } from './modules/usage/usage.service';
 import { createAbuseLimits } from './modules/ratelimit/abuse-limits';
@@ -22,11 +24,11 @@ import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
 import { createStripeWebhookService } from './modules/billing/stripe-webhook.service';
 import { premiumPolicyFrom } from './modules/billing/premium';
-import { registerDashboard } from './modules/dashboard/dashboard.routes';
 import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
 import { createMediaFeature } from './modules/media/media.feature';
 import { createCreditGrants } from './modules/credits/credit-grants';
+import { systemNow } from './lib/time/clock';
 
 export interface ContainerOptions {
   env: Env;
@@ -48,7 +50,7 @@ export interface ContainerOptions {
  */
 export async function createContainer(opts: ContainerOptions) {
   const { env, logger } = opts;
-  const now = opts.now ?? (() => new Date());
+  const now = opts.now ?? systemNow;
   const prefix = opts.keyPrefix ?? 'twdown';
   const prisma: PrismaClient = createPrisma(opts.databaseUrl, {
     maxConnections: opts.maxDbConnections,
@@ -74,8 +76,9 @@ export async function createContainer(opts: ContainerOptions) {
   });
   await authCache.listen().catch((err: unknown) => logger.warn({ err: String(err) }, 'auth invalidation channel not subscribed'));
   const premium = premiumPolicyFrom(env);
-  const resolveKey = createKeyResolver({ prisma, cache: authCache, premium, now });
-  const keys = createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
+  const keysRepo = createKeysRepository(prisma);
+  const resolveKey = createKeyResolver({ keys: keysRepo, cache: authCache, premium, now });
+  const keys = createKeyService({ repo: keysRepo, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS, now });
   const users = createUsersRepository(prisma);
   const limits = metrics.observeLimits(createRateLimitService({
     redis,
@@ -137,7 +140,7 @@ export async function createContainer(opts: ContainerOptions) {
   if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
   else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
   const billing = createBillingService({
-    prisma,
+    users,
     stripe,
     priceId: env.STRIPE_PRICE_ID,
     premium,
@@ -180,8 +183,8 @@ export async function createContainer(opts: ContainerOptions) {
   const deps: AppDeps = {
     env,
     logger,
-    prisma,
     redis,
+    repos: { health: createHealthRepository(prisma), keys: keysRepo, users },
     resolveKey,
     limits,
     usage,
@@ -191,7 +194,12 @@ export async function createContainer(opts: ContainerOptions) {
     media,
     metrics,
     abuse,
-    plugins: [(app) => registerDashboard(app, { env, accounts, recovery, sessions, users, keys, billing, webhooks, usage, limits, creditsStanding })],
+    accounts,
+    recovery,
+    sessions,
+    keys,
+    billing,
+    webhooks,
   };
 
   return {

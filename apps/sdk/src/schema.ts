@@ -494,10 +494,10 @@ export interface paths {
                                 /** @enum {boolean} */
                                 received: true;
                                 /**
-                                 * @description applied; stale (an older event); duplicate (already seen); unlinked (no account for the customer)
+                                 * @description applied; stale (an older event); duplicate (already seen); unlinked (no account for the customer); ignored (an event type we do not act on)
                                  * @enum {string}
                                  */
-                                outcome: "applied" | "stale" | "duplicate" | "unlinked";
+                                outcome: "applied" | "stale" | "duplicate" | "unlinked" | "ignored";
                             };
                         };
                     };
@@ -660,6 +660,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (served only when METRICS_TOKEN is set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text format */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description forbidden: Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The landing page */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description HTML */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This reference, rendered by Redoc */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description HTML */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/redoc.standalone.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Redoc's browser bundle (served from the npm package, no CDN) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JavaScript */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/javascript": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/download": {
         parameters: {
             query?: never;
@@ -669,7 +831,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List every media item of a post, with our download links */
+        /**
+         * List every media item of a post, with our download links
+         * @description One item per media item of the post, in post order (a quoted post's media only when the post has none of its own). Costs no credits.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -772,7 +937,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Convert the video of a post (or a video.twimg.com MP4) and stream the file back */
+        /**
+         * Convert the video of a post (or a video.twimg.com MP4) and stream the file back
+         * @description Costs CONVERT_CREDIT_COST credits per started minute of output, reserved before any work and refunded when the conversion fails. An error before the first byte is JSON; after it the connection is aborted (never a silently short file).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -781,6 +949,7 @@ export interface paths {
                     "Idempotency-Key"?: string;
                 };
                 path: {
+                    /** @description The output format */
                     format: "mp3" | "mp4" | "wav" | "gif";
                 };
                 cookie?: never;
@@ -791,9 +960,15 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The converted file, streamed (Content-Disposition attachment; X-Credits-Charged; X-Subtitles when subtitles were asked) */
+                /** @description The converted file, streamed (Content-Disposition: attachment) */
                 200: {
                     headers: {
+                        /** @description What this call cost (0 for an idempotent replay) */
+                        "X-Credits-Charged": number;
+                        /** @description Present when an Idempotency-Key replay was not charged again */
+                        "Idempotent-Replayed"?: "true";
+                        /** @description When subtitles were asked: "unavailable" (X exposes no captions to guests) */
+                        "X-Subtitles"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -908,7 +1083,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow a download link from /download (no key needed) */
+        /**
+         * Follow a download link from /download (no key needed)
+         * @description Streams X's file through us; Content-Length and Range are passed through. Only video.twimg.com and pbs.twimg.com are ever fetched.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -916,6 +1094,7 @@ export interface paths {
                     Range?: string;
                 };
                 path: {
+                    /** @description The signed, expiring token of a download_url */
                     token: string;
                 };
                 cookie?: never;
@@ -928,6 +1107,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "video/*": string;
+                        "image/*": string;
                         "application/octet-stream": string;
                     };
                 };
@@ -936,7 +1117,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "video/*": string;
+                        "image/*": string;
+                        "application/octet-stream": string;
+                    };
                 };
                 /** @description media_host_not_allowed: Only media hosted on video.twimg.com and pbs.twimg.com can be fetched */
                 400: {
@@ -1000,7 +1185,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List every media item of a post, with our download links */
+        /** List every media item of a post (Facebo/Soundc shape) */
         post: {
             parameters: {
                 query?: never;
@@ -1103,7 +1288,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Convert the video of a post (or a video.twimg.com MP4) and stream the file back */
+        /** Convert and stream the file back (Facebo/Soundc shape) */
         post: {
             parameters: {
                 query?: never;
@@ -1112,6 +1297,7 @@ export interface paths {
                     "Idempotency-Key"?: string;
                 };
                 path: {
+                    /** @description The output format */
                     format: "mp3" | "mp4" | "wav" | "gif";
                 };
                 cookie?: never;
@@ -1122,9 +1308,15 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The converted file, streamed (Content-Disposition attachment; X-Credits-Charged; X-Subtitles when subtitles were asked) */
+                /** @description The converted file, streamed (Content-Disposition: attachment) */
                 200: {
                     headers: {
+                        /** @description What this call cost (0 for an idempotent replay) */
+                        "X-Credits-Charged": number;
+                        /** @description Present when an Idempotency-Key replay was not charged again */
+                        "Idempotent-Replayed"?: "true";
+                        /** @description When subtitles were asked: "unavailable" (X exposes no captions to guests) */
+                        "X-Subtitles"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1222,6 +1414,2010 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CompatError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign up: a verification link is mailed
+         * @description The same answer whether the address is new or registered (the owner of a registered address is told by mail). No session is opened.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Sign up: a verification link is mailed */
+                202: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                mail_sent: true;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow the sign-up link: opens a session (cookie) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Follow the sign-up link: opens a session (cookie) */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                user: {
+                                    id: string;
+                                    email: string;
+                                };
+                                /** @description Send it as X-CSRF-Token on every state-changing request of this session */
+                                csrf_token: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request; invalid_token: This link is not valid */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description invalid_credentials: Invalid email or password */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description token_used: This link has already been used; ask for a new one; token_expired: This link has expired; ask for a new one */
+                410: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in: opens a session (cookie) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Log in: opens a session (cookie) */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                user: {
+                                    id: string;
+                                    email: string;
+                                };
+                                /** @description Send it as X-CSRF-Token on every state-changing request of this session */
+                                csrf_token: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description invalid_credentials: Invalid email or password */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description email_not_verified: Confirm your email address first: sign up again with it to get a new link; csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a password-reset link */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Mail a password-reset link */
+                202: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                mail_sent: true;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password from a reset link; every session ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Set a new password from a reset link; every session ends */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                password_reset: true;
+                                email: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request; invalid_token: This link is not valid */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description token_used: This link has already been used; ask for a new one; token_expired: This link has expired; ask for a new one */
+                410: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/email/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow an email-change link: the account uses the new address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Follow an email-change link: the account uses the new address */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @description The address the account now uses */
+                                email: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request; invalid_token: This link is not valid */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflict: Conflict */
+                409: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description token_used: This link has already been used; ask for a new one; token_expired: This link has expired; ask for a new one */
+                410: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log out this session */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Log out this session */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                logged_out: true;
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in account, its subscription and the CSRF token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The signed-in account, its subscription and the CSRF token */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                user: {
+                                    id: string;
+                                    email: string;
+                                    premium: boolean;
+                                    /** @description premium granted by an operator */
+                                    complimentary: boolean;
+                                };
+                                subscription: {
+                                    /** @description Stripe's status: active, trialing, past_due, canceled, … */
+                                    status: string;
+                                    /** @description ISO 8601 */
+                                    current_period_end: string | null;
+                                    cancel_at_period_end: boolean;
+                                } | null;
+                                billing: {
+                                    /** @description false: checkout and portal answer 503 billing_not_configured */
+                                    configured: boolean;
+                                };
+                                csrf_token: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's usage, rate-limit standing and credits */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account's usage, rate-limit standing and credits */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                windows: {
+                                    /** @enum {string} */
+                                    window: "minute" | "hour" | "day";
+                                    limit: number;
+                                    used: number;
+                                    remaining: number;
+                                    /** @description unix seconds */
+                                    reset_at: number;
+                                }[];
+                                last_24h: {
+                                    totals: {
+                                        requests: number;
+                                        rate_limited: number;
+                                    };
+                                    hourly: {
+                                        at: string;
+                                        requests: number;
+                                        rate_limited: number;
+                                    }[];
+                                };
+                                last_30d: {
+                                    totals: {
+                                        requests: number;
+                                        rate_limited: number;
+                                    };
+                                    daily: {
+                                        at: string;
+                                        requests: number;
+                                        rate_limited: number;
+                                    }[];
+                                };
+                                per_key_30d: {
+                                    [key: string]: {
+                                        requests: number;
+                                        rate_limited: number;
+                                    };
+                                };
+                                /** @description Conversion credits */
+                                credits: {
+                                    /** @description sum of every ledger entry */
+                                    balance: number;
+                                    /** @description credits granted at each paid billing period (CREDITS_PER_PERIOD) */
+                                    per_period: number;
+                                    /** @description credits a conversion costs per started minute of output */
+                                    convert_cost_per_minute: number;
+                                    /** @description the 10 most recent ledger entries, newest first */
+                                    recent: {
+                                        id: string;
+                                        /** @enum {string} */
+                                        kind: "grant" | "spend" | "refund";
+                                        /** @description signed: grants and refunds are positive, spends negative */
+                                        amount: number;
+                                        reason: string;
+                                        /** @description ISO 8601 */
+                                        created_at: string;
+                                    }[];
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log out every session of the account, this one included */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Log out every session of the account, this one included */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                logged_out: true;
+                                sessions_ended: number;
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password; every other session ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Change the password; every other session ends */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                password_changed: true;
+                                other_sessions_ended: number;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description wrong_password: The current password is wrong; csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the address: a link goes to the new one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Change the address: a link goes to the new one */
+                202: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                mail_sent: true;
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description wrong_password: The current password is wrong; csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too_many_attempts: Too many attempts, try again later */
+                429: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's API keys (never the secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account's API keys (never the secrets) */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @description newest first */
+                                keys: {
+                                    id: string;
+                                    name: string;
+                                    /** @description The first characters of the key, to recognise it */
+                                    prefix: string;
+                                    /**
+                                     * @description expiring: replaced by a rotation, works until expires_at
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "expiring" | "expired" | "revoked";
+                                    /** @description ISO 8601 */
+                                    created_at: string;
+                                    last_used_at: string | null;
+                                    revoked_at: string | null;
+                                    expires_at: string | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API key (the full key is shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Create an API key (the full key is shown once) */
+                201: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @description The full key: shown once, never again */
+                                key: string;
+                                view: {
+                                    id: string;
+                                    name: string;
+                                    /** @description The first characters of the key, to recognise it */
+                                    prefix: string;
+                                    /**
+                                     * @description expiring: replaced by a rotation, works until expires_at
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "expiring" | "expired" | "revoked";
+                                    /** @description ISO 8601 */
+                                    created_at: string;
+                                    last_used_at: string | null;
+                                    revoked_at: string | null;
+                                    expires_at: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an API key */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The key id (another account's key, or a malformed id, is 404) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Delete an API key */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @enum {boolean} */
+                                deleted: true;
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: Not found */
+                404: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename an API key */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The key id (another account's key, or a malformed id, is 404) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Rename an API key */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                view: {
+                                    id: string;
+                                    name: string;
+                                    /** @description The first characters of the key, to recognise it */
+                                    prefix: string;
+                                    /**
+                                     * @description expiring: replaced by a rotation, works until expires_at
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "expiring" | "expired" | "revoked";
+                                    /** @description ISO 8601 */
+                                    created_at: string;
+                                    last_used_at: string | null;
+                                    revoked_at: string | null;
+                                    expires_at: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description unsupported_media_type: Content-Type must be application/json; invalid_json: Malformed JSON body; payload_too_large: Request body is too large; bad_request: Bad request */
+                400: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: Not found */
+                404: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/dashboard/api/keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key (idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The key id (another account's key, or a malformed id, is 404) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoke an API key (idempotent) */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                view: {
+                                    id: string;
+                                    name: string;
+                                    /** @description The first characters of the key, to recognise it */
+                                    prefix: string;
+                                    /**
+                                     * @description expiring: replaced by a rotation, works until expires_at
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "expiring" | "expired" | "revoked";
+                                    /** @description ISO 8601 */
+                                    created_at: string;
+                                    last_used_at: string | null;
+                                    revoked_at: string | null;
+                                    expires_at: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: Not found */
+                404: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace an API key; the old one works for KEY_ROTATION_GRACE_SECONDS */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The key id (another account's key, or a malformed id, is 404) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Replace an API key; the old one works for KEY_ROTATION_GRACE_SECONDS */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @description The full key: shown once, never again */
+                                key: string;
+                                view: {
+                                    id: string;
+                                    name: string;
+                                    /** @description The first characters of the key, to recognise it */
+                                    prefix: string;
+                                    /**
+                                     * @description expiring: replaced by a rotation, works until expires_at
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "expiring" | "expired" | "revoked";
+                                    /** @description ISO 8601 */
+                                    created_at: string;
+                                    last_used_at: string | null;
+                                    revoked_at: string | null;
+                                    expires_at: string | null;
+                                };
+                                /** @description The old key, expiring at the end of the rotation grace period */
+                                previous: {
+                                    id: string;
+                                    name: string;
+                                    /** @description The first characters of the key, to recognise it */
+                                    prefix: string;
+                                    /**
+                                     * @description expiring: replaced by a rotation, works until expires_at
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "expiring" | "expired" | "revoked";
+                                    /** @description ISO 8601 */
+                                    created_at: string;
+                                    last_used_at: string | null;
+                                    revoked_at: string | null;
+                                    expires_at: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: Not found */
+                404: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflict: Conflict */
+                409: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a Stripe Checkout for the premium plan */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Start a Stripe Checkout for the premium plan */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @description A Stripe Checkout or Customer Portal page */
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflict: Conflict */
+                409: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description billing_provider_error: The payment provider could not be reached, retry later */
+                502: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description billing_not_configured: Billing is not configured on this server */
+                503: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/api/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open Stripe's Customer Portal */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Open Stripe's Customer Portal */
+                200: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            /** @enum {string} */
+                            message: "ok";
+                            data: {
+                                /** @description A Stripe Checkout or Customer Portal page */
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description unauthenticated: Please log in */
+                401: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_failed: Invalid or missing CSRF token */
+                403: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflict: Conflict */
+                409: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal: Internal server error */
+                500: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description billing_provider_error: The payment provider could not be reached, retry later */
+                502: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description billing_not_configured: Billing is not configured on this server */
+                503: {
+                    headers: {
+                        "Cache-Control": "no-store";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1579,48 +3775,10 @@ export interface components {
                 };
             };
         };
-        /**
-         * @example {
-         *       "url": "https://x.com/sim_media/status/993002"
-         *     }
-         */
-        DownloadRequest: {
-            /** @description Link to a post on x.com / twitter.com (every form POST /api/v1/twitter accepts) */
-            url: string;
-        };
-        DownloadCompatResponse: {
-            /** @constant */
-            success: true;
-            items: {
-                /** @description The best rendition (highest bitrate; original size for photos), on X's host */
-                url: string;
-                /** @enum {string} */
-                type: "video" | "gif" | "photo";
-                thumbnail: string;
-                mime_type: string;
-                /** @constant */
-                site: "x";
-                /** @description The post text, trimmed; "@user" when it has none */
-                title: string;
-                /** @description Every rendition, best first */
-                variants: {
-                    url: string;
-                    width: number;
-                    height: number;
-                    /** @description bits per second; null for photos and GIFs */
-                    bitrate: number | null;
-                    content_type: string;
-                }[];
-                /** @description Seconds; null for photos and GIFs */
-                duration: number | null;
-                /** @description Our signed link (GET, no key needed, expires after MEDIA_LINK_TTL_SECONDS) that streams the file as <user>-<statusId>-<n>.<ext> */
-                download_url: string;
-            }[];
-        };
         DownloadResponse: {
-            /** @constant */
+            /** @enum {number} */
             code: 0;
-            /** @constant */
+            /** @enum {string} */
             message: "ok";
             data: {
                 items: {
@@ -1630,7 +3788,7 @@ export interface components {
                     type: "video" | "gif" | "photo";
                     thumbnail: string;
                     mime_type: string;
-                    /** @constant */
+                    /** @enum {string} */
                     site: "x";
                     /** @description The post text, trimmed; "@user" when it has none */
                     title: string;
@@ -1650,6 +3808,15 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "url": "https://x.com/sim_media/status/993002"
+         *     }
+         */
+        DownloadRequest: {
+            /** @description Link to a post on x.com / twitter.com (every form POST /api/v1/twitter accepts) */
+            url: string;
+        };
         ConvertRequest: {
             /** @description An X post URL (its first video, or /video/N) or a direct https://video.twimg.com/….mp4 URL */
             url: string;
@@ -1667,6 +3834,35 @@ export interface components {
                 /** @description Embed captions when X provides them (X-Subtitles header says whether) */
                 subtitles?: boolean;
             };
+        };
+        DownloadCompatResponse: {
+            /** @enum {boolean} */
+            success: true;
+            items: {
+                /** @description The best rendition (highest bitrate; original size for photos), on X's host */
+                url: string;
+                /** @enum {string} */
+                type: "video" | "gif" | "photo";
+                thumbnail: string;
+                mime_type: string;
+                /** @enum {string} */
+                site: "x";
+                /** @description The post text, trimmed; "@user" when it has none */
+                title: string;
+                /** @description Every rendition, best first */
+                variants: {
+                    url: string;
+                    width: number;
+                    height: number;
+                    /** @description bits per second; null for photos and GIFs */
+                    bitrate: number | null;
+                    content_type: string;
+                }[];
+                /** @description Seconds; null for photos and GIFs */
+                duration: number | null;
+                /** @description Our signed link (GET, no key needed, expires after MEDIA_LINK_TTL_SECONDS) that streams the file as <user>-<statusId>-<n>.<ext> */
+                download_url: string;
+            }[];
         };
         CompatError: {
             /** @description Human-readable message: "Missing URL", "Invalid API token", "Insufficient credits", … */

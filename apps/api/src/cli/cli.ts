@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { KeyService } from '../modules/keys/keys.service';
 import type { UsersRepository } from '../modules/users/users.repository';
-import type { AuthCache } from '../modules/auth/auth-cache';
+import type { AuthCache } from '../modules/keys/auth-cache';
 import type { CreditGrants } from '../modules/credits/credit-grants';
 import { CREDITS_USAGE, runCreditsCommand, type CreditsCliDeps } from './credits.commands';
 

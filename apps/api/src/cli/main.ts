@@ -5,8 +5,9 @@ import { migrateDatabase } from '../lib/db/migrate';
 import { createPrisma } from '../lib/db/prisma';
 import { createLogger } from '../lib/logger/logger';
 import { createRedis, redisTargetFrom, waitForRedis } from '../lib/redis/redis';
-import { createAuthCache } from '../modules/auth/auth-cache';
+import { createAuthCache } from '../modules/keys/auth-cache';
 import { createKeyService } from '../modules/keys/keys.service';
+import { createKeysRepository } from '../modules/keys/keys.repository';
 import { createUsersRepository } from '../modules/users/users.repository';
 import { createCreditsService } from '../modules/credits/credits.service';
 import { createCreditGrants } from '../modules/credits/credit-grants';
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   try {
     await runCli(argv, {
       users: createUsersRepository(prisma),
-      keys: createKeyService({ prisma, authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS }),
+      keys: createKeyService({ repo: createKeysRepository(prisma), authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS }),
       authCache,
       out: (line) => process.stdout.write(`${line}\n`),
       credits,

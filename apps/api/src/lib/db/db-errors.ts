@@ -34,3 +34,24 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // elsewhere is not reported as the database
   return typeof e.clientVersion === 'string' && typeof e.message === 'string' && PG_MESSAGES.test(e.message);
 }
+
+/**
+ * The Prisma request errors the code acts on, by name. Recognised by shape (a string `code` and
+ * the `clientVersion` every Prisma error carries) rather than by class, so an error that crossed
+ * a module boundary (the generated client, the driver adapter, a transaction) is still known.
+ */
+export const PRISMA_ERRORS = {
+  /** a unique constraint refused the row (P2002) */
+  uniqueViolation: 'P2002',
+  /** a foreign key points at no row (P2003) */
+  foreignKeyViolation: 'P2003',
+  /** the row an update or delete needed does not exist (P2025) */
+  recordNotFound: 'P2025',
+} as const;
+export type PrismaErrorName = keyof typeof PRISMA_ERRORS;
+
+export function isPrismaError(err: unknown, name: PrismaErrorName): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as MaybePrismaError;
+  return e.code === PRISMA_ERRORS[name] && typeof e.clientVersion === 'string';
+}

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { isDatabaseUnavailable } from '../db/db-errors';
+import { isDatabaseUnavailable, isPrismaError } from '../db/db-errors';
 import { AppError, isAppError } from '../errors/app-error';
 import type { Logger } from '../logger/logger';
 import { renderErrorBody } from './envelope';
@@ -63,9 +63,8 @@ function toAppError(err: unknown): AppError | undefined {
     const mapped = bodyError(err as BodyParserError);
     if (mapped) return mapped;
   }
-  const code = (err as { code?: string })?.code;
-  if (code === 'P2025') return new AppError('not_found');
-  if (code === 'P2002') return new AppError('conflict');
+  if (isPrismaError(err, 'recordNotFound')) return new AppError('not_found');
+  if (isPrismaError(err, 'uniqueViolation')) return new AppError('conflict');
   if (isDatabaseUnavailable(err)) return new AppError('database_unavailable', undefined, { retryAfter: DATABASE_RETRY_AFTER_SECONDS, cause: err });
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { COMPARE_AND_DELETE_LUA, type KvStore } from './kv-store';
+import { systemClock } from '../time/clock';
 
 interface Entry {
   value: string;
@@ -18,7 +19,7 @@ export interface MemoryStoreOptions {
  */
 export function createMemoryStore(opts: MemoryStoreOptions = {}): KvStore & { readonly size: number } {
   const maxEntries = opts.maxEntries ?? 10_000;
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? (() => systemClock.now());
   const entries = new Map<string, Entry>();
 
   const read = (key: string): string | null => {

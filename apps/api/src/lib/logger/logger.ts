@@ -3,6 +3,17 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+/**
+ * The part of the logger a feature that only writes log lines depends on (the X client and the
+ * extraction service): pino's Logger satisfies it, and unit tests pass a capturing one.
+ */
+export interface LogSink {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 interface RequestContext {
   requestId: string;
 }

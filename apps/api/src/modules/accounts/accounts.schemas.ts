@@ -32,15 +32,27 @@ export const confirmEmailSchema = z.object({ token: tokenField });
 export const changePasswordSchema = z.object({ current_password: z.string().max(PASSWORD_MAX), new_password: newPassword });
 export const changeEmailSchema = z.object({ email: emailField, password: z.string().max(PASSWORD_MAX) });
 
-export interface SessionUserView {
-  id: string;
-  email: string;
-}
-export interface AuthResponseData {
-  user: SessionUserView;
-  csrf_token: string;
-}
-/** POST /signup (and /password/forgot): the same body whether the address is new or registered. */
-export interface MailSentData {
-  mail_sent: true;
-}
+export const sessionUserSchema = z.object({ id: z.string(), email: z.string() });
+export type SessionUserView = z.infer<typeof sessionUserSchema>;
+
+/** POST /verify-email and /login: the session cookie is set, the CSRF token comes in the body. */
+export const authResponseDataSchema = z.object({
+  user: sessionUserSchema,
+  csrf_token: z.string().describe('Send it as X-CSRF-Token on every state-changing request of this session'),
+});
+export type AuthResponseData = z.infer<typeof authResponseDataSchema>;
+
+/** POST /signup (and /password/forgot, /email): the same body whether the address is new or registered. */
+export const mailSentDataSchema = z.object({ mail_sent: z.literal(true) });
+export type MailSentData = z.infer<typeof mailSentDataSchema>;
+
+export const passwordResetDataSchema = z.object({ password_reset: z.literal(true), email: z.string() });
+export const emailConfirmedDataSchema = z.object({ email: z.string().describe('The address the account now uses') });
+export const loggedOutDataSchema = z.object({ logged_out: z.literal(true) });
+export const loggedOutEverywhereDataSchema = z.object({ logged_out: z.literal(true), sessions_ended: z.number().int() });
+export const passwordChangedDataSchema = z.object({ password_changed: z.literal(true), other_sessions_ended: z.number().int() });
+export type PasswordResetData = z.infer<typeof passwordResetDataSchema>;
+export type EmailConfirmedData = z.infer<typeof emailConfirmedDataSchema>;
+export type LoggedOutData = z.infer<typeof loggedOutDataSchema>;
+export type LoggedOutEverywhereData = z.infer<typeof loggedOutEverywhereDataSchema>;
+export type PasswordChangedData = z.infer<typeof passwordChangedDataSchema>;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../lib/db/prisma';
+import { isPrismaError } from '../../lib/db/db-errors';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -62,7 +63,7 @@ export function createBillingRepository(prisma: PrismaClient) {
       try {
         return await prisma.$transaction(async (tx) => {
           await tx.stripeEvent.create({ data: { id: input.eventId, type: input.eventType } }).catch((err: unknown) => {
-            throw (err as { code?: string }).code === 'P2002' ? new DuplicateEvent(input.eventId) : err;
+            throw isPrismaError(err, 'uniqueViolation') ? new DuplicateEvent(input.eventId) : err;
           });
           const incoming = input.state;
           if (!incoming) return { outcome: 'applied' as const, userId: null };

@@ -1,14 +1,11 @@
+import type { SubscriptionView } from './billing.schemas';
 import { AppError } from '../../lib/errors/app-error';
-import type { PrismaClient } from '../../lib/db/prisma';
+import type { UsersRepository } from '../users/users.repository';
 import type { Logger } from '../../lib/logger/logger';
 import { isPremium, type PremiumPolicy } from './premium';
 import { isStripeError, type StripeClient } from './stripe.client';
 
-export interface SubscriptionView {
-  status: string;
-  current_period_end: string | null;
-  cancel_at_period_end: boolean;
-}
+export type { SubscriptionView };
 
 export interface AccountBilling {
   premium: boolean;
@@ -25,7 +22,7 @@ const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid']);
  * configuration every Stripe call answers 503 billing_not_configured.
  */
 export function createBillingService(deps: {
-  prisma: PrismaClient;
+  users: Pick<UsersRepository, 'withSubscriptions' | 'keepFirstStripeCustomer'>;
   stripe: StripeClient | null;
   priceId: string | undefined;
   premium: PremiumPolicy;
@@ -48,7 +45,7 @@ export function createBillingService(deps: {
   }
 
   async function account(userId: string) {
-    const user = await deps.prisma.user.findUnique({ where: { id: userId }, include: { subscriptions: true } });
+    const user = await deps.users.withSubscriptions(userId);
     if (!user) throw new AppError('unauthenticated');
     return user;
   }
@@ -64,9 +61,7 @@ export function createBillingService(deps: {
     const customer = await callStripe('customers.create', () =>
       stripe.customers.create({ email: user.email, metadata: { userId } }, { idempotencyKey: `twdown-customer-${userId}` }),
     );
-    await deps.prisma.user.updateMany({ where: { id: userId, stripeCustomerId: null }, data: { stripeCustomerId: customer.id } });
-    const stored = await deps.prisma.user.findUnique({ where: { id: userId }, select: { stripeCustomerId: true } });
-    return stored?.stripeCustomerId ?? customer.id;
+    return deps.users.keepFirstStripeCustomer(userId, customer.id);
   }
 
   return {

@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/errors/app-error';
 import type { Logger } from '../../lib/logger/logger';
-import type { AuthCache } from '../auth/auth-cache';
+import type { AuthCache } from '../keys/auth-cache';
 import type { CreditGrants } from '../credits/credit-grants';
 import type { ApplyOutcome, BillingRepository, SubscriptionState } from './billing.repository';
 import { isStripeError, type StripeClient, type StripeEvent, type StripeSubscription } from './stripe.client';

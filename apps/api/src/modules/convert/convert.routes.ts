@@ -1,9 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
-import { methodNotAllowed } from '../../lib/http/error-handler';
-import { jsonBody } from '../../lib/http/json-body';
 import type { Logger } from '../../lib/logger/logger';
 import { CONTENT_TYPES, CONVERT_FORMATS, isConvertFormat, parseConvertOptions, parseIdempotencyKey } from './convert.schemas';
 import type { ConvertService } from './convert.service';
@@ -39,6 +37,7 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
+/** POST /api/convert/{fmt} (compatible family) and POST /api/v1/convert/{fmt} (v1 envelope). */
 export function convertHandler(deps: { service: ConvertService; logger: Logger }): RequestHandler {
   return async (req: Request, res: Response) => {
     const format = String(req.params.format);
@@ -88,16 +87,4 @@ export function convertHandler(deps: { service: ConvertService; logger: Logger }
       }
     }
   };
-}
-
-/** POST /api/convert/{fmt} (compatible family) and POST /api/v1/convert/{fmt} (v1 envelope). */
-export function registerConvertRoutes(
-  routers: { compat: Router; v1: Router },
-  deps: { service: ConvertService; logger: Logger; protectCompat: RequestHandler[]; protectV1: RequestHandler[] },
-): void {
-  const handler = convertHandler(deps);
-  routers.compat.post('/convert/:format', ...deps.protectCompat, ...jsonBody(), handler);
-  routers.compat.all('/convert/:format', methodNotAllowed(['POST']));
-  routers.v1.post('/convert/:format', ...deps.protectV1, ...jsonBody(), handler);
-  routers.v1.all('/convert/:format', methodNotAllowed(['POST']));
 }

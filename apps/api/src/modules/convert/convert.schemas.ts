@@ -24,7 +24,7 @@ const seconds = (name: string) =>
     .pipe(z.number().min(0, { error: `${name} must not be negative` }));
 
 const audioQuality = z
-  .union([z.number(), z.string().trim().regex(/^\d+k?$/i, { error: AUDIO_HELP })], { error: AUDIO_HELP })
+  .union([z.number(), z.string().trim().regex(/^\d+[kK]?$/, { error: AUDIO_HELP })], { error: AUDIO_HELP })
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v, 10)))
   .pipe(
     z
@@ -35,7 +35,7 @@ const audioQuality = z
   );
 
 const videoQuality = z
-  .union([z.number(), z.string().trim().regex(/^\d+p?$/i, { error: VIDEO_HELP })], { error: VIDEO_HELP })
+  .union([z.number(), z.string().trim().regex(/^\d+[pP]?$/, { error: VIDEO_HELP })], { error: VIDEO_HELP })
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v, 10)))
   .pipe(
     z

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import type { CreditsService } from './credits.service';
+import { systemNow } from '../../lib/time/clock';
 
 /**
  * When premium accounts receive credits (see docs/billing.md "Credits"):
@@ -53,7 +54,7 @@ export function createCreditGrants(deps: {
   logger: Logger;
   now?: () => Date;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
   const prices = new Set(deps.premiumPriceIds);
 
   async function grantComplimentary(userId: string): Promise<ComplimentaryGrantOutcome> {

@@ -1,6 +1,8 @@
 import { AppError } from '../../lib/errors/app-error';
+import { isPrismaError } from '../../lib/db/db-errors';
 import { Prisma, type PrismaClient } from '../../lib/db/prisma';
 import type { CreditKind } from '../../generated/prisma/enums';
+import { systemNow } from '../../lib/time/clock';
 
 /**
  * The credits ledger. Every change is a new row (grant > 0, spend < 0, refund > 0); the balance
@@ -75,15 +77,11 @@ function checkInput(input: CreditChangeInput): CreditChangeInput {
   };
 }
 
-function isPrismaError(err: unknown, code: string): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === code;
-}
-
 const unknownUser = () => new AppError('not_found', 'Unknown user');
 
 export function createCreditsService(deps: { prisma: PrismaClient; now?: () => Date }) {
   const { prisma } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
 
   async function sumOf(db: Tx | PrismaClient, userId: string): Promise<number> {
     const agg = await db.creditEntry.aggregate({ where: { userId }, _sum: { amount: true } });
@@ -120,8 +118,8 @@ export function createCreditsService(deps: { prisma: PrismaClient; now?: () => D
         });
         return { entryId: row.id, created: true };
       } catch (err) {
-        if (isPrismaError(err, 'P2003')) throw unknownUser();
-        if (!isPrismaError(err, 'P2002')) throw err;
+        if (isPrismaError(err, 'foreignKeyViolation')) throw unknownUser();
+        if (!isPrismaError(err, 'uniqueViolation')) throw err;
         // A concurrent grant with the same key won the insert.
         const row = await existing();
         if (!row) throw err;
@@ -195,7 +193,7 @@ export function createCreditsService(deps: { prisma: PrismaClient; now?: () => D
           });
         }, TX_OPTIONS);
       } catch (err) {
-        if (!isPrismaError(err, 'P2002')) throw err;
+        if (!isPrismaError(err, 'uniqueViolation')) throw err;
         // Already refunded by a concurrent call: the outcome is the one asked for.
       }
     },

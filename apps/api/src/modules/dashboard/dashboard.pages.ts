@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Response } from 'express';
+import express, { type NextFunction, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 
 export const DASHBOARD_PUBLIC_DIR = path.resolve(__dirname, '../../../../dashboard/public');
@@ -37,7 +37,8 @@ export const PAGE_CSP = helmet.contentSecurityPolicy({
   },
 });
 
-export function registerDashboardPages(app: Express, opts: { publicDir?: string } = {}): void {
+/** GET / (PAGE_CSP in front, in app.ts) and the static files and dashboard shell (`files`, an app-level fallback). */
+export function createDashboardPages(opts: { publicDir?: string } = {}) {
   const dir = opts.publicDir ?? DASHBOARD_PUBLIC_DIR;
   const sendPage = (res: Response, file: string | undefined, next: NextFunction) => {
     if (!file || !existsSync(file)) return next();
@@ -46,16 +47,17 @@ export function registerDashboardPages(app: Express, opts: { publicDir?: string 
   };
   const isApi = (p: string) => p === '/api' || p.startsWith('/api/') || p.startsWith('/dashboard/api');
   const isDashboard = (p: string) => p === '/dashboard' || p.startsWith('/dashboard/');
-  const files = express.static(dir, { index: false, redirect: false, fallthrough: true, dotfiles: 'ignore' });
+  const staticFiles = express.static(dir, { index: false, redirect: false, fallthrough: true, dotfiles: 'ignore' });
 
-  app.get('/', PAGE_CSP, (_req, res, next) => sendPage(res, path.join(dir, 'index.html'), next));
-  app.use((req, res, next) => {
+  const landing: RequestHandler = (_req, res, next) => sendPage(res, path.join(dir, 'index.html'), next);
+  const files: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApi(req.path)) return next();
     PAGE_CSP(req, res, () => {
-      void files(req, res, () => {
+      void staticFiles(req, res, () => {
         if (!isDashboard(req.path)) return next();
         sendPage(res, SHELL_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f)), next);
       });
     });
-  });
+  };
+  return { landing, files };
 }

@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /** Redoc's self-contained browser bundle, served from node_modules (no CDN). */
@@ -52,15 +52,16 @@ const PAGE = `<!doctype html>
  * GET /docs: the API reference rendered by Redoc from GET /api/v1/openapi.json (the same
  * document as docs/openapi.json), with the curl/JavaScript/Python/PHP samples it carries as
  * x-codeSamples. The page's one script (apps/dashboard/public/assets/reference.js) calls
- * Redoc.init; nothing inline.
+ * Redoc.init; nothing inline. GET /docs/redoc.standalone.js serves the bundle. REFERENCE_CSP goes
+ * in front of the page (app.ts).
  */
-export function registerApiReference(app: Express): void {
-  app.get('/docs', REFERENCE_CSP, (_req, res) => {
+export const apiReference: { page: RequestHandler; bundle: RequestHandler } = {
+  page: (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(PAGE);
-  });
-  app.get('/docs/redoc.standalone.js', (_req, res) => {
+  },
+  bundle: (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=86400');
     res.sendFile(REDOC_BUNDLE);
-  });
-}
+  },
+};

@@ -1,4 +1,5 @@
 import { DEFAULT_MESSAGES, STATUS_BY_CODE, type ErrorCode } from '../../lib/errors/app-error';
+import { CONTENT_REASONS } from '../twitter/twitter.types';
 
 /** Errors a client of POST /twitter can receive, in the order they are checked. */
 export const TWITTER_ERROR_CODES: ErrorCode[] = [
@@ -13,10 +14,7 @@ export const TWITTER_ERROR_CODES: ErrorCode[] = [
   'url_required',
   'invalid_url',
   'unsupported_url',
-  'post_not_found',
-  'protected_account',
-  'suspended_account',
-  'age_restricted',
+  ...CONTENT_REASONS,
   'no_video',
   'live_broadcast',
   'audio_space',

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { STATUS_BY_CODE, type ErrorCode } from '../../lib/errors/app-error';
+import type { ErrorCode } from '../../lib/errors/app-error';
 import { convertRequestSchema } from '../convert/convert.schemas';
 import { compatErrorSchema, downloadCompatResponseSchema, downloadItemSchema, downloadRequestSchema, downloadV1ResponseSchema } from '../media/media.schemas';
 import { errorTable } from './docs.errors';
+import { CONTENT_REASONS } from '../twitter/twitter.types';
 
 const EXAMPLE_POST = 'https://x.com/sim_media/status/993001';
 
@@ -17,10 +18,7 @@ export const DOWNLOAD_ERROR_CODES: ErrorCode[] = [
   'url_required',
   'invalid_url',
   'unsupported_url',
-  'post_not_found',
-  'protected_account',
-  'suspended_account',
-  'age_restricted',
+  ...CONTENT_REASONS,
   'no_media',
   'upstream_unavailable',
   'internal',
@@ -113,82 +111,5 @@ export function buildMediaDocs(baseUrl: string) {
       errors: errorTable(MEDIA_LINK_ERROR_CODES),
     },
     examples: samples(baseUrl),
-  };
-}
-
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
-
-function errorResponses(codes: ErrorCode[], envelope: string) {
-  const statuses = [...new Set(codes.map((c) => STATUS_BY_CODE[c]))];
-  return Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      {
-        description: errorTable(codes)
-          .filter((e) => e.status === status)
-          .map((e) => `${e.type}: ${envelope === 'CompatError' && status in COMPAT_MESSAGES ? COMPAT_MESSAGES[status as keyof typeof COMPAT_MESSAGES] : e.message}`)
-          .join('; '),
-        content: json(envelope),
-      },
-    ]),
-  );
-}
-
-const BINARY = Object.fromEntries(['audio/mpeg', 'video/mp4', 'audio/wav', 'image/gif'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]));
-
-/** Components and paths for the OpenAPI document (compatible-family paths carry their own server). */
-export function mediaOpenApi(serverUrl: string) {
-  const formatParam = { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['mp3', 'mp4', 'wav', 'gif'] } };
-  const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retry with the same key within 24 h is not charged again' };
-  const convertOp = (envelope: string, security: string) => ({
-    summary: 'Convert the video of a post (or a video.twimg.com MP4) and stream the file back',
-    security: [{ [security]: [] }],
-    parameters: [formatParam, idempotency],
-    requestBody: { required: true, content: json('ConvertRequest') },
-    responses: {
-      '200': {
-        description: 'The converted file, streamed (Content-Disposition attachment; X-Credits-Charged; X-Subtitles when subtitles were asked)',
-        content: BINARY,
-      },
-      ...errorResponses(CONVERT_ERROR_CODES, envelope),
-    },
-  });
-  const downloadOp = (envelope: string, response: string, security: string) => ({
-    summary: 'List every media item of a post, with our download links',
-    security: [{ [security]: [] }],
-    requestBody: { required: true, content: json('DownloadRequest') },
-    responses: { '200': { description: 'Media items in post order', content: json(response) }, ...errorResponses(DOWNLOAD_ERROR_CODES, envelope) },
-  });
-  const compatServer = [{ url: serverUrl, description: 'Facebo/Soundc-compatible family (raw key or Bearer; errors {"error": …})' }];
-  return {
-    securitySchemes: { rawKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The key itself (sk-…), as the Facebo/Soundc documents send it; Bearer sk-… works too' } },
-    schemas: {
-      DownloadRequest: z.toJSONSchema(downloadRequestSchema, { target: 'draft-2020-12' }),
-      DownloadCompatResponse: z.toJSONSchema(downloadCompatResponseSchema, { target: 'draft-2020-12', io: 'output' }),
-      DownloadResponse: z.toJSONSchema(downloadV1ResponseSchema, { target: 'draft-2020-12', io: 'output' }),
-      ConvertRequest: z.toJSONSchema(convertRequestSchema, { target: 'draft-2020-12', io: 'input' }),
-      CompatError: z.toJSONSchema(compatErrorSchema, { target: 'draft-2020-12' }),
-    },
-    paths: {
-      '/download': { post: downloadOp('Error', 'DownloadResponse', 'apiKey') },
-      '/convert/{format}': { post: convertOp('Error', 'apiKey') },
-      '/media/{token}': {
-        get: {
-          summary: 'Follow a download link from /download (no key needed)',
-          parameters: [
-            { name: 'token', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'Range', in: 'header', required: false, schema: { type: 'string' } },
-          ],
-          responses: {
-            '200': { description: 'The file, as an attachment named <user>-<statusId>-<n>.<ext>', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-            '206': { description: 'The requested range' },
-            '416': { description: 'Range not satisfiable' },
-            ...errorResponses(MEDIA_LINK_ERROR_CODES, 'Error'),
-          },
-        },
-      },
-      '/api/download': { servers: compatServer, post: downloadOp('CompatError', 'DownloadCompatResponse', 'rawKey') },
-      '/api/convert/{format}': { servers: compatServer, post: convertOp('CompatError', 'rawKey') },
-    },
   };
 }

@@ -1,22 +1,11 @@
 import { AppError } from '../../lib/errors/app-error';
-import type { PrismaClient } from '../../lib/db/prisma';
-import type { AuthCache } from '../auth/auth-cache';
+import type { AuthCache } from './auth-cache';
 import { displayPrefix, generateApiKey, hashApiKey } from './key-format';
+import type { KeysRepository } from './keys.repository';
+import { KEY_NAME_MAX, type KeyStatus, type KeyView } from './keys.schemas';
+import { systemNow } from '../../lib/time/clock';
 
-export const KEY_NAME_MAX = 64;
-
-export type KeyStatus = 'active' | 'expiring' | 'expired' | 'revoked';
-
-export interface KeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  status: KeyStatus;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  expires_at: string | null;
-}
+export { KEY_NAME_MAX, type KeyStatus, type KeyView };
 
 interface KeyRow {
   id: string;
@@ -39,12 +28,12 @@ export function keyStatus(row: Pick<KeyRow, 'revokedAt' | 'expiresAt'>, now: Dat
  * its SHA-256 and a display prefix. Every change is pushed to the auth cache of all processes.
  */
 export function createKeyService(deps: {
-  prisma: PrismaClient;
+  repo: KeysRepository;
   authCache: Pick<AuthCache, 'keyChanged'>;
   rotationGraceSeconds: number;
   now?: () => Date;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
 
   const view = (row: KeyRow): KeyView => ({
     id: row.id,
@@ -64,7 +53,7 @@ export function createKeyService(deps: {
   }
 
   async function ownedKey(userId: string, keyId: string) {
-    const row = await deps.prisma.apiKey.findFirst({ where: { id: keyId, userId } });
+    const row = await deps.repo.findOwned(userId, keyId);
     if (!row) throw new AppError('not_found', 'API key not found');
     return row;
   }
@@ -73,37 +62,35 @@ export function createKeyService(deps: {
     async create(userId: string, name?: string): Promise<{ key: string; view: KeyView }> {
       const key = generateApiKey();
       const hash = hashApiKey(key);
-      const row = await deps.prisma.apiKey.create({
-        data: { userId, name: cleanName(name), prefix: displayPrefix(key), hash },
-      });
+      const row = await deps.repo.create({ userId, name: cleanName(name), prefix: displayPrefix(key), hash });
       deps.authCache.keyChanged(hash); // drops a cached negative lookup of this hash, if any
       return { key, view: view(row) };
     },
 
     async list(userId: string): Promise<KeyView[]> {
-      const rows = await deps.prisma.apiKey.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } });
+      const rows = await deps.repo.listOwned(userId);
       return rows.map(view);
     },
 
     async rename(userId: string, keyId: string, name: string): Promise<KeyView> {
       await ownedKey(userId, keyId);
-      return view(await deps.prisma.apiKey.update({ where: { id: keyId }, data: { name: cleanName(name) } }));
+      return view(await deps.repo.rename(keyId, cleanName(name)));
     },
 
     /** Idempotent: revoking a revoked key keeps the first revocation time. */
     async revoke(userId: string | null, keyId: string): Promise<KeyView> {
-      const row = userId ? await ownedKey(userId, keyId) : await deps.prisma.apiKey.findUnique({ where: { id: keyId } });
+      const row = userId ? await ownedKey(userId, keyId) : await deps.repo.findById(keyId);
       if (!row) throw new AppError('not_found', 'API key not found');
       const updated = row.revokedAt
         ? row
-        : await deps.prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: now() } });
+        : await deps.repo.revoke(keyId, now());
       deps.authCache.keyChanged(row.hash);
       return view(updated);
     },
 
     async remove(userId: string, keyId: string): Promise<void> {
       const row = await ownedKey(userId, keyId);
-      await deps.prisma.apiKey.delete({ where: { id: keyId } });
+      await deps.repo.remove(keyId);
       deps.authCache.keyChanged(row.hash);
     },
 
@@ -117,16 +104,8 @@ export function createKeyService(deps: {
       const key = generateApiKey();
       const hash = hashApiKey(key);
       const graceEnd = new Date(now().getTime() + deps.rotationGraceSeconds * 1000);
-      const [created, previous] = await deps.prisma.$transaction(async (tx) => {
-        const c = await tx.apiKey.create({
-          data: { userId, name: old.name, prefix: displayPrefix(key), hash },
-        });
-        const p = await tx.apiKey.update({
-          where: { id: old.id },
-          data: { replacedById: c.id, expiresAt: old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd },
-        });
-        return [c, p] as const;
-      });
+      // only an active key gets here (no expiry of its own): it ends with the grace period
+      const [created, previous] = await deps.repo.replace(old, { prefix: displayPrefix(key), hash }, graceEnd);
       deps.authCache.keyChanged(old.hash);
       deps.authCache.keyChanged(hash);
       return { key, view: view(created), previous: view(previous) };

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../lib/errors/app-error';
+import { systemClock } from '../../lib/time/clock';
 
 /** The only hosts media is ever fetched from, whatever a user or a token says. */
 export const ALLOWED_MEDIA_HOSTS: readonly string[] = ['video.twimg.com', 'pbs.twimg.com'];
@@ -51,7 +52,7 @@ export function randomLinkSecret(): string {
  * payload names the exact upstream URL and the filename, so a link cannot be bent to another file.
  */
 export function createMediaLinks(deps: { secret: string; ttlSeconds: number; now?: () => number }) {
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => systemClock.now());
   const mac = (payload: string) => createHmac('sha256', deps.secret).update(payload).digest();
 
   return {

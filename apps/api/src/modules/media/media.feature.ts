@@ -1,26 +1,18 @@
-import type { RequestHandler, Router } from 'express';
 import type { Env } from '../../lib/config/env';
 import type { Logger } from '../../lib/logger/logger';
 import type { Redis } from '../../lib/redis/redis';
-import { registerConvertRoutes } from '../convert/convert.routes';
+import { convertHandler } from '../convert/convert.routes';
 import { createConvertService, type CreditsPort } from '../convert/convert.service';
 import { createAccountSlots, createWorkerPool } from '../convert/convert.slots';
 import { createFfmpegConverter, type Converter } from '../convert/ffmpeg.converter';
 import { createMediaFetcher } from './media.fetch';
 import { createMediaLinks, randomLinkSecret } from './media-link';
-import { registerMediaRoutes } from './media.routes';
+import { createMediaHandlers } from './media.routes';
 import type { Extractor } from '../twitter/twitter.routes';
-
-export interface MediaRouters {
-  compat: Router;
-  v1: Router;
-  protectCompat: RequestHandler[];
-  protectV1: RequestHandler[];
-}
 
 /**
  * /download, /convert and our download links, built once from the environment. The container
- * creates it; buildApp mounts it on both route families.
+ * creates it; app.ts mounts its handlers on both route families.
  */
 export function createMediaFeature(deps: {
   env: Env;
@@ -63,18 +55,10 @@ export function createMediaFeature(deps: {
   return {
     links,
     workers,
-    register(routers: MediaRouters): void {
-      const common = { compat: routers.compat, v1: routers.v1 };
-      registerMediaRoutes(common, {
-        extractor: deps.extractor,
-        links,
-        fetcher,
-        publicBaseUrl: env.PUBLIC_BASE_URL,
-        logger,
-        protectCompat: routers.protectCompat,
-        protectV1: routers.protectV1,
-      });
-      registerConvertRoutes(common, { service, logger, protectCompat: routers.protectCompat, protectV1: routers.protectV1 });
+    /** Mounted in app.ts on both route families. */
+    handlers: {
+      ...createMediaHandlers({ extractor: deps.extractor, links, fetcher, publicBaseUrl: env.PUBLIC_BASE_URL, logger }),
+      convert: convertHandler({ service, logger }),
     },
     close: () => fetcher.close(),
   };

@@ -1,9 +1,7 @@
 import { pipeline } from 'node:stream/promises';
-import type { Request, RequestHandler, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
-import { methodNotAllowed } from '../../lib/http/error-handler';
-import { jsonBody } from '../../lib/http/json-body';
 import type { Logger } from '../../lib/logger/logger';
 import { parseTweetUrl } from '../twitter/parse/tweet-url';
 import type { Extractor } from '../twitter/twitter.routes';
@@ -42,20 +40,14 @@ const PASSED_HEADERS = ['content-type', 'content-length', 'content-range', 'acce
  * POST /api/download (Facebo/Soundc shape), POST /api/v1/download (v1 envelope) and
  * GET /api/v1/media/<token> (our signed download links; no API key, so browsers can follow them).
  */
-export function registerMediaRoutes(
-  routers: { compat: Router; v1: Router },
-  deps: MediaRouteDeps & { protectCompat: RequestHandler[]; protectV1: RequestHandler[] },
-): void {
-  routers.compat.post('/download', ...deps.protectCompat, ...jsonBody(), async (req, res) => {
+export function createMediaHandlers(deps: MediaRouteDeps) {
+  const downloadCompat: RequestHandler = async (req, res) => {
     res.json({ success: true, items: await listItems(req, deps) });
-  });
-  routers.compat.all('/download', methodNotAllowed(['POST']));
-  routers.v1.post('/download', ...deps.protectV1, ...jsonBody(), async (req, res) => {
+  };
+  const downloadV1: RequestHandler = async (req, res) => {
     sendOk(res, { items: await listItems(req, deps) });
-  });
-  routers.v1.all('/download', methodNotAllowed(['POST']));
-
-  routers.v1.get('/media/:token', async (req, res) => {
+  };
+  const follow: RequestHandler = async (req, res) => {
     const target = deps.links.verify(String(req.params.token));
     const controller = new AbortController();
     res.on('close', () => controller.abort());
@@ -79,6 +71,6 @@ export function registerMediaRoutes(
     await pipeline(upstream.body, res).catch((err: unknown) => {
       if (!controller.signal.aborted) deps.logger.warn({ err: String(err) }, 'media stream cut');
     });
-  });
-  routers.v1.all('/media/:token', methodNotAllowed(['GET', 'HEAD']));
+  };
+  return { downloadCompat, downloadV1, follow };
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Express, Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { Metrics } from './metrics';
 
@@ -28,24 +28,27 @@ function trackRoute(req: Request): () => string {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/**
- * Request metrics for every request, and GET /metrics in Prometheus text format. With a token,
- * /metrics answers only `Authorization: Bearer <token>` (401 without, 403 with another);
- * without one it is not served at all (404), so a public port never leaks metrics by accident.
- */
-export function registerMetrics(app: Express, deps: { metrics: Metrics; token: string | undefined }): void {
-  const { metrics, token } = deps;
-  app.use((req, res, next) => {
+/** Request metrics for every request: the first middleware after the request id and log (app.ts). */
+export function recordRequests(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
     const started = process.hrtime.bigint();
     const route = trackRoute(req);
     res.once('finish', () => {
       metrics.recordHttp(req.method, route(), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
-  });
-  if (!token) return;
-  const expected = digest(token);
-  app.get('/metrics', async (req, res) => {
+  };
+}
+
+/**
+ * GET /metrics in Prometheus text format. It answers only `Authorization: Bearer <token>` (401
+ * without, 403 with another); app.ts mounts it only when METRICS_TOKEN is set, so without one it
+ * is not served at all (404) and a public port never leaks metrics by accident.
+ */
+export function metricsHandler(deps: { metrics: Metrics; token: string }): RequestHandler {
+  const { metrics } = deps;
+  const expected = digest(deps.token);
+  return async (req, res) => {
     const header = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m?.[1]) {
@@ -55,5 +58,5 @@ export function registerMetrics(app: Express, deps: { metrics: Metrics; token: s
     if (!timingSafeEqual(digest(m[1]), expected)) throw new AppError('forbidden', 'Invalid metrics token');
     res.set('Content-Type', metrics.contentType);
     res.send(await metrics.scrape());
-  });
+  };
 }

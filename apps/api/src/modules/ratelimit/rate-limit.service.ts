@@ -2,6 +2,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Redis } from '../../lib/redis/redis';
 import { consumeOne } from './limiter';
 import { defineRateWindowsScript } from './rate-limit.script';
+import { systemClock } from '../../lib/time/clock';
 
 export interface WindowSpec {
   name: 'minute' | 'hour' | 'day';
@@ -73,7 +74,7 @@ export function createRateLimitService(deps: {
   keyPrefix?: string;
   now?: () => number;
 }) {
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => systemClock.now());
   const prefix = deps.keyPrefix ?? 'twdown:rl';
   const specs = deps.windows;
   const n = specs.length;

@@ -10,31 +10,17 @@
  * - if Redis is unreachable the cache is skipped (warn) and requests are still served.
  */
 import { AppError } from '../../lib/errors/app-error';
-import type { ParseOutcome, ParsedTweet, UnavailableReason } from './twitter.types';
+import { isContentReason, type ParseOutcome, type ParsedTweet, type UnavailableReason } from './twitter.types';
 import type { XClient } from './x-client/x-client';
 import type { Logger } from './x-client/x-client.types';
 import { createSharedWork } from './x-client/shared-work';
 import type { KvStore } from '../../lib/kv/kv-store';
+import { withTimeout } from '../../lib/time/clock';
 
 type Cached = { ok: true; tweet: ParsedTweet } | { ok: false; reason: UnavailableReason };
 
-const CACHEABLE_FAILURES: ReadonlySet<UnavailableReason> = new Set([
-  'post_not_found',
-  'protected_account',
-  'suspended_account',
-  'age_restricted',
-]);
-
 const MEMORY_TTL_MS = 30_000;
 const MEMORY_MAX_ENTRIES = 2_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function decode(raw: string): Cached | undefined {
   try {
@@ -85,7 +71,7 @@ export function createExtractionService(deps: {
 
   async function readCache(statusId: string, requestId?: string): Promise<Cached | undefined> {
     try {
-      const raw = await withTimeout(redis.get(keyOf(statusId)), redisTimeoutMs);
+      const raw = await withTimeout(redis.get(keyOf(statusId)), redisTimeoutMs, `Redis did not answer within ${redisTimeoutMs} ms`);
       return raw === null ? undefined : decode(raw);
     } catch (err: unknown) {
       logger.warn({ err, requestId, statusId }, 'tweet cache read failed; serving without cache');
@@ -95,7 +81,7 @@ export function createExtractionService(deps: {
 
   async function writeCache(statusId: string, value: Cached, seconds: number, requestId?: string): Promise<void> {
     try {
-      await withTimeout(redis.set(keyOf(statusId), JSON.stringify(value), 'EX', seconds), redisTimeoutMs);
+      await withTimeout(redis.set(keyOf(statusId), JSON.stringify(value), 'EX', seconds), redisTimeoutMs, `Redis did not answer within ${redisTimeoutMs} ms`);
     } catch (err: unknown) {
       logger.warn({ err, requestId, statusId }, 'tweet cache write failed');
     }
@@ -114,7 +100,7 @@ export function createExtractionService(deps: {
       return outcome;
     }
     const value: Cached = { ok: false, reason: outcome.reason };
-    if (CACHEABLE_FAILURES.has(outcome.reason)) {
+    if (isContentReason(outcome.reason)) {
       await writeCache(statusId, value, negativeTtl, requestId);
       remember(statusId, value, negativeTtl);
     }

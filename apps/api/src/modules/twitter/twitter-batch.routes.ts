@@ -1,10 +1,8 @@
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError, isAppError } from '../../lib/errors/app-error';
 import { errorBody, sendOk, type ErrorEnvelope, type SuccessEnvelope } from '../../lib/http/envelope';
-import { methodNotAllowed } from '../../lib/http/error-handler';
-import { jsonBody } from '../../lib/http/json-body';
 import type { Logger } from '../../lib/logger/logger';
-import type { KeyPrincipal } from '../auth/auth-cache';
+import type { KeyPrincipal } from '../keys/auth-cache';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit.headers';
 import type { RateDecision, RateLimitService } from '../ratelimit/rate-limit.service';
 import type { UsageRecorder } from '../usage/usage.service';
@@ -12,6 +10,7 @@ import { buildTwitterData } from './parse/envelope';
 import { parseTweetUrl } from './parse/tweet-url';
 import { BATCH_MAX_URLS, batchRequestSchema, type BatchItem, type TwitterData } from './twitter.schemas';
 import type { Extractor } from './twitter.routes';
+import { systemNow } from '../../lib/time/clock';
 
 /**
  * POST /api/v1/twitter/batch: up to BATCH_MAX_URLS post URLs in one call. Each URL is one request
@@ -22,21 +21,17 @@ import type { Extractor } from './twitter.routes';
  * extraction service coalesces identical posts, so a batch naming one post five times costs X
  * one call.
  */
-export function registerTwitterBatchRoutes(
-  router: Router,
-  deps: {
-    /** API-key auth and the premium check; no per-request limiter: items are counted here */
-    authorize: RequestHandler[];
-    limits: Pick<RateLimitService, 'consume' | 'peek'>;
-    usage: UsageRecorder;
-    extractor: Extractor;
-    logger: Logger;
-    clock?: () => Date;
-  },
-): void {
-  const clock = deps.clock ?? (() => new Date());
+export function createTwitterBatchHandler(deps: {
+  limits: Pick<RateLimitService, 'consume' | 'peek'>;
+  usage: UsageRecorder;
+  extractor: Extractor;
+  logger: Logger;
+  clock?: () => Date;
+}): RequestHandler {
+  const clock = deps.clock ?? systemNow;
 
-  router.post('/twitter/batch', ...deps.authorize, ...jsonBody(), async (req, res) => {
+  // mounted in app.ts behind API-key auth and the premium check, without the per-request limiter: items are counted here
+  const batch: RequestHandler = async (req, res) => {
     const principal = req.principal;
     if (!principal) throw new AppError('internal', undefined, { cause: new Error('batch route without auth') });
     const parsedBody = batchRequestSchema.safeParse(req.body);
@@ -63,8 +58,8 @@ export function registerTwitterBatchRoutes(
       }),
     );
     sendOk(res, { results });
-  });
-  router.all('/twitter/batch', methodNotAllowed(['POST']));
+  };
+  return batch;
 
   async function resolveOne(url: unknown, requestId: string): Promise<BatchItem> {
     const parsed = parseTweetUrl(url);

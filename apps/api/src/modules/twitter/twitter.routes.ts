@@ -1,10 +1,9 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
-import { jsonBody } from '../../lib/http/json-body';
-import { methodNotAllowed } from '../../lib/http/error-handler';
 import type { ParsedTweet } from './twitter.types';
 import { parseTweetUrl, type TweetUrlResult } from './parse/tweet-url';
 import { createTwitterResponder } from './twitter.response';
+import { systemNow } from '../../lib/time/clock';
 
 export interface Extractor {
   extract(statusId: string, opts?: { requestId?: string; signal?: AbortSignal }): Promise<ParsedTweet>;
@@ -18,16 +17,13 @@ export class ClientGone extends Error {
   }
 }
 
-export function registerTwitterRoutes(
-  router: Router,
-  deps: { protect: RequestHandler[]; extractor: Extractor; docs: RequestHandler; clock?: () => Date },
-): void {
-  const clock = deps.clock ?? (() => new Date());
+/** POST /api/v1/twitter (mounted in app.ts behind API-key auth, the premium check and the limiter). */
+export function createTwitterHandlers(deps: { extractor: Extractor; clock?: () => Date }): { extract: RequestHandler } {
+  const clock = deps.clock ?? systemNow;
   const responder = createTwitterResponder();
   const parse = memoizedUrlParser();
 
-  router.get('/twitter', deps.docs);
-  router.post('/twitter', ...deps.protect, ...jsonBody(), async (req, res) => {
+  const extract: RequestHandler = async (req, res) => {
     const body: unknown = req.body;
     const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { url?: unknown }).url : undefined;
     const parsed = parse(url);
@@ -49,8 +45,8 @@ export function registerTwitterRoutes(
     }
     const refused = responder.send(res, tweet, parsed.ref, clock());
     if (refused) throw new AppError(refused.reason, undefined, 'details' in refused ? { details: refused.details } : {});
-  });
-  router.all('/twitter', methodNotAllowed(['GET', 'POST']));
+  };
+  return { extract };
 }
 
 /** Distinct accepted URLs remembered per process; the oldest are dropped first. */

@@ -92,13 +92,17 @@ export interface ParsedTweet {
   source: 'graphql' | 'syndication';
 }
 
+/**
+ * The four content reasons: X answered, and what it said is that the post is not available to
+ * a guest. They are answers, not failures: cached like a post, and worth a syndication fallback
+ * only for post_not_found. Each maps 1:1 to an AppError code.
+ */
+export const CONTENT_REASONS = ['post_not_found', 'protected_account', 'suspended_account', 'age_restricted'] as const;
+export type ContentReason = (typeof CONTENT_REASONS)[number];
+export const isContentReason = (reason: string): reason is ContentReason => (CONTENT_REASONS as readonly string[]).includes(reason);
+
 /** Content outcomes that are not a usable post; each maps 1:1 to an AppError code. */
-export type UnavailableReason =
-  | 'post_not_found'
-  | 'protected_account'
-  | 'suspended_account'
-  | 'age_restricted'
-  | 'upstream_bad_response';
+export type UnavailableReason = ContentReason | 'upstream_bad_response';
 
 export type ParseOutcome =
   | { ok: true; tweet: ParsedTweet }

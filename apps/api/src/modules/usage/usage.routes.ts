@@ -1,8 +1,7 @@
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendOk } from '../../lib/http/envelope';
-import { methodNotAllowed } from '../../lib/http/error-handler';
-import type { PrismaClient } from '../../lib/db/prisma';
+import type { KeysRepository } from '../keys/keys.repository';
 import { creditsStanding, type CreditsStandingDeps } from '../credits/credits.schemas';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit.headers';
 import type { RateLimitService, WindowState } from '../ratelimit/rate-limit.service';
@@ -19,16 +18,18 @@ export function windowStanding(windows: WindowState[]): UsageData['windows'] {
   }));
 }
 
-/** GET /usage: not billable, so it reports the standing without counting a request. */
-export function registerUsageRoutes(
-  router: Router,
-  deps: { auth: RequestHandler[]; prisma: PrismaClient; usage: UsageService; limits: RateLimitService; creditsStanding: CreditsStandingDeps },
-): void {
-  router.get('/usage', ...deps.auth, async (req, res) => {
+/** GET /api/v1/usage: not billable, so it reports the standing without counting a request. */
+export function createUsageHandlers(deps: {
+  keys: Pick<KeysRepository, 'findLabel'>;
+  usage: UsageService;
+  limits: RateLimitService;
+  creditsStanding: CreditsStandingDeps;
+}): { read: RequestHandler } {
+  const read: RequestHandler = async (req, res) => {
     const principal = req.principal;
     if (!principal) throw new AppError('internal');
     const [key, windows, summary, credits] = await Promise.all([
-      deps.prisma.apiKey.findUnique({ where: { id: principal.keyId }, select: { id: true, prefix: true, name: true } }),
+      deps.keys.findLabel(principal.keyId),
       deps.limits.peek(principal.userId),
       deps.usage.summary({ userId: principal.userId }, { hours: 24, days: 30 }),
       creditsStanding(deps.creditsStanding, principal.userId),
@@ -37,6 +38,6 @@ export function registerUsageRoutes(
     setRateLimitHeaders(res, windows);
     const data: UsageData = { key, windows: windowStanding(windows), ...summary, credits };
     sendOk(res, data);
-  });
-  router.all('/usage', methodNotAllowed(['GET']));
+  };
+  return { read };
 }

@@ -1,7 +1,8 @@
 import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import type { Redis } from '../../lib/redis/redis';
-import type { KeyPrincipal } from '../auth/auth-cache';
+import type { KeyPrincipal } from '../keys/auth-cache';
+import { systemClock } from '../../lib/time/clock';
 
 const HOUR_MS = 3_600_000;
 const COUNTER_TTL_SECONDS = 35 * 24 * 3600;
@@ -42,7 +43,7 @@ export function createUsageService(deps: {
   keyPrefix?: string;
   now?: () => number;
 }) {
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => systemClock.now());
   const prefix = deps.keyPrefix ?? 'twdown:usage';
   const dirtySet = `${prefix}:dirty`;
   // {keyId} is a hash tag: one key's counters and its last-used marker share a Redis Cluster

@@ -24,6 +24,15 @@ export function createUsersRepository(prisma: PrismaClient) {
     withSubscriptions(id: string) {
       return prisma.user.findUnique({ where: { id }, include: { subscriptions: true } });
     },
+    /**
+     * Links the account to a Stripe customer unless it already has one, and returns the one
+     * stored: of two concurrent first checkouts, the first customer written wins.
+     */
+    async keepFirstStripeCustomer(id: string, customerId: string): Promise<string> {
+      await prisma.user.updateMany({ where: { id, stripeCustomerId: null }, data: { stripeCustomerId: customerId } });
+      const stored = await prisma.user.findUnique({ where: { id }, select: { stripeCustomerId: true } });
+      return stored?.stripeCustomerId ?? customerId;
+    },
   };
 }
 

@@ -13,7 +13,7 @@
 import { AppError } from '../../../lib/errors/app-error';
 import { addBroadcastReplay } from './broadcast-replay';
 import { completeCardVideos } from './card-vmap';
-import type { ParseOutcome, UnavailableReason } from '../twitter.types';
+import { isContentReason, type ParseOutcome } from '../twitter.types';
 import { type BreakerConfig, createCircuitBreaker } from './breaker';
 import { createGuestTokenStore } from './guest-token.store';
 import { startCipherShuffling } from './tls-ciphers';
@@ -53,12 +53,6 @@ export interface XClientConfig {
 }
 
 const STATUS_ID = /^\d{1,20}$/;
-const CONTENT_REASONS: ReadonlySet<UnavailableReason> = new Set([
-  'post_not_found',
-  'protected_account',
-  'suspended_account',
-  'age_restricted',
-]);
 
 const hasMedia = (o: ParseOutcome): boolean => o.ok && o.tweet.media.length > 0;
 
@@ -121,7 +115,7 @@ export function createXClient(deps: { redis: RedisCommands; logger: Logger; conf
     const answer =
       graphqlAnswers.find((o) => o.ok) ??
       graphqlAnswers.find((o) => !o.ok && o.reason !== 'upstream_bad_response') ??
-      (synd.kind === 'outcome' && !synd.outcome.ok && CONTENT_REASONS.has(synd.outcome.reason) ? synd.outcome : undefined);
+      (synd.kind === 'outcome' && !synd.outcome.ok && isContentReason(synd.outcome.reason) ? synd.outcome : undefined);
     if (answer) return answer;
     const attempts = [rest, detail, synd];
     if (attempts.some((a) => a.kind === 'bad_response' || (a.kind === 'outcome' && !a.outcome.ok && a.outcome.reason === 'upstream_bad_response'))) {
@@ -214,7 +208,7 @@ function finalOutcome(a: Attempt): ParseOutcome | undefined {
   if (a.kind !== 'outcome') return undefined;
   const o = a.outcome;
   if (o.ok && o.tweet.live !== undefined) return o;
-  return hasMedia(o) || (!o.ok && CONTENT_REASONS.has(o.reason) && o.reason !== 'post_not_found') ? o : undefined;
+  return hasMedia(o) || (!o.ok && isContentReason(o.reason) && o.reason !== 'post_not_found') ? o : undefined;
 }
 
 function describe(a: Attempt): string {

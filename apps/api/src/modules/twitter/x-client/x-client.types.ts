@@ -1,18 +1,8 @@
 import type { KvStore } from '../../../lib/kv/kv-store';
 
-/** The slice of a pino logger the X client and extraction service use. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { LogSink as Logger } from '../../../lib/logger/logger';
 
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+export { systemClock, type Clock } from '../../../lib/time/clock';
 
 /** The Redis commands we use; an ioredis `Redis` satisfies it, and so does the in-memory store. */
 export type RedisCommands = KvStore;

@@ -1,5 +1,6 @@
 import type { Logger } from '../../lib/logger/logger';
 import { duplicateForSubscriber, type Redis } from '../../lib/redis/redis';
+import { systemClock } from '../../lib/time/clock';
 
 /** What a valid API key resolves to. */
 export interface KeyPrincipal {
@@ -39,7 +40,7 @@ export function createAuthCache(deps: {
   logger: Logger;
   now?: () => number;
 }) {
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => systemClock.now());
   const entries = new Map<string, Entry>();
   const unknown = new Map<string, number>(); // hash → when it was found not to exist
   let subscriber: Redis | null = null;

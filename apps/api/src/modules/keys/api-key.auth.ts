@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
-import type { PrismaClient } from '../../lib/db/prisma';
 import { isPremium, type PremiumPolicy } from '../billing/premium';
-import { hashApiKey, looksLikeApiKey } from '../keys/key-format';
+import { hashApiKey, looksLikeApiKey } from './key-format';
 import type { AuthCache, KeyPrincipal } from './auth-cache';
+import type { KeysRepository } from './keys.repository';
+import { systemNow } from '../../lib/time/clock';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -21,22 +22,19 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const RAW_KEY = /^[ \t]*(\S+)[ \t]*$/;
 
 export function createKeyResolver(deps: {
-  prisma: PrismaClient;
+  keys: Pick<KeysRepository, 'findByHashForAuth'>;
   cache: AuthCache;
   premium: PremiumPolicy;
   now?: () => Date;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
   return async function resolve(key: string): Promise<KeyPrincipal | null> {
     if (!looksLikeApiKey(key)) return null;
     const hash = hashApiKey(key);
     let principal = deps.cache.get(hash);
     if (principal === undefined) {
       const generation = deps.cache.generation();
-      const row = await deps.prisma.apiKey.findUnique({
-        where: { hash },
-        include: { user: { include: { subscriptions: { select: { status: true, pastDueSince: true, priceId: true } } } } },
-      });
+      const row = await deps.keys.findByHashForAuth(hash);
       principal =
         row && !row.revokedAt
           ? {
