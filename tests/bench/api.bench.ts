@@ -14,7 +14,8 @@
  *   other work on the machine.
  *
  * The API is measured as it ships: built (`tsc -p apps/api/tsconfig.build.json`, as in
- * `npm run build`) and run with plain node (`npm run start:prod`). BENCH_API_SOURCE=1 runs the
+ * `npm run build`) and run with plain node and the node flags of `npm run start:prod` (read from
+ * package.json, as the image runs it). BENCH_API_SOURCE=1 runs the
  * TypeScript source under tsx instead (`npm start`): tsx's loader thread adds ~40 MB of RSS, and
  * its esbuild output names every function created at run time (`__name(...)`), a few µs per request.
  *
@@ -31,6 +32,7 @@
  * The last lines print each target of issue 11 with its verdict (met / MISSED).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
@@ -90,11 +92,23 @@ function buildApi(root: string): void {
 }
 
 /**
+ * The node flags of a checkout's `npm run start:prod` (the image's CMD is the same command, see
+ * tests/prod/built-server.test.ts), so the built API is measured with the flags it ships with.
+ */
+function startProdFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.['start:prod'] ?? '').split(/\s+/);
+  const entry = words.indexOf('apps/api/dist/main.js');
+  return words[0] === 'node' && entry > 0 ? words.slice(1, entry) : [];
+}
+
+/**
  * Starts a server script as its own process on SERVER_CPU, with the CPU probe preloaded.
  * TypeScript scripts run under tsx; the built API (.js) under plain node.
  */
 async function startServer(name: string, script: string, env: Record<string, string>, cwd = ROOT, flags = process.env.BENCH_API_NODE_FLAGS): Promise<Server> {
   const nodeArgs = [
+    ...(name.startsWith('api') && !API_FROM_SOURCE ? startProdFlags(cwd) : []),
     ...(name.startsWith('api') && flags ? flags.split(' ').filter(Boolean) : []),
     ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(CPU_PROF_DIR, name)}`] : []),
     ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []),
