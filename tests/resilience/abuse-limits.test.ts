@@ -64,6 +64,17 @@ describe('refused API-key requests per client IP', () => {
     expect(fresh.status).toBe(401);
   });
 
+  it('when an IP has just used up its refusals, then Retry-After is the rest of its minute, not a token second', async () => {
+    const ip = randomIp();
+    for (let i = 0; i < REFUSALS_PER_IP_PER_MINUTE; i++) {
+      await request(h.app).post('/api/v1/twitter').set(bearer(`sk-${String(i).padStart(43, 'E')}`)).set('X-Forwarded-For', ip).send({ url: 'x' });
+    }
+    const res = await request(h.app).post('/api/v1/twitter').set(bearer(`sk-${'F'.repeat(43)}`)).set('X-Forwarded-For', ip).send({ url: 'x' });
+    expect429(res, 'auth_failures');
+    // the minute started with the first refusal, a few seconds ago at most on a busy machine
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(30);
+  });
+
   it('when a free key is refused 60 times (403), then the 61st request from that IP gets 429', async () => {
     const { key } = await h.createKey({ premium: false });
     const ip = randomIp();

@@ -42,11 +42,28 @@ export function createAbuseLimits(deps: {
     return { used: res?.consumedPoints ?? 0, msBeforeNext: res?.msBeforeNext ?? 0 };
   }
 
+  /**
+   * An IP's refusals so far, for the gate every API-key request passes. limiter.get() reads the
+   * count and its expiry in a MULTI (four commands, the largest item of a cache hit's profile);
+   * the gate needs the expiry only to refuse, so one GET of the limiter's own key answers the
+   * usual case (an IP under its allowance) and the full read is made only at or over it, or when
+   * the GET fails (the limiter then answers from its per-process insurance, as before).
+   */
+  async function refusalsOf(key: string, limit: number): Promise<{ used: number; msBeforeNext: number }> {
+    if (deps.redis) {
+      const raw = await deps.redis.get(authFailures.getKey(key)).catch(() => undefined);
+      if (raw === null) return { used: 0, msBeforeNext: 0 };
+      const used = Number(raw);
+      if (raw !== undefined && Number.isInteger(used) && used < limit) return { used, msBeforeNext: 0 };
+    }
+    return standing(authFailures, key);
+  }
+
   return {
     /** Before API-key auth: an IP out of refusals gets 429 without a lookup. */
     authFailureGate(): RequestHandler {
       return async (req, _res, next) => {
-        const { used, msBeforeNext } = await standing(authFailures, req.ip ?? 'unknown');
+        const { used, msBeforeNext } = await refusalsOf(req.ip ?? 'unknown', deps.authFailuresPerIpPerMinute);
         if (used >= deps.authFailuresPerIpPerMinute) {
           throw refused('Too many refused API-key requests from this address', msBeforeNext, 'auth_failures');
         }

@@ -47,6 +47,22 @@ describe('extraction service (real Redis, X simulator)', () => {
     expect(sim.stats().graphqlCallsByTweetId[IDS.video]).toBe(1);
   });
 
+  it('when a post is in the process\'s memory, then cached() hands it over, and no longer once that layer\'s 30 s have passed', async () => {
+    // docs/architecture.md: the in-process cache holds a post for at most 30 s
+    const IN_PROCESS_SECONDS = 30;
+    const { svc } = service();
+    expect(svc.cached(IDS.video)).toBeUndefined();
+    const tweet = await svc.extract(IDS.video);
+    expect(svc.cached(IDS.video)).toBe(tweet);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + (IN_PROCESS_SECONDS + 1) * 1000);
+    try {
+      expect(svc.cached(IDS.video)).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('when a post is cached, then the next request makes no upstream call', async () => {
     const { svc, key } = service();
     const first = await svc.extract(IDS.video);

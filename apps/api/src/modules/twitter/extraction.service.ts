@@ -108,6 +108,14 @@ export function createExtractionService(deps: {
   }
 
   return {
+    /**
+     * The parsed post when this process holds it (no I/O, nothing to wait for), else undefined:
+     * the hot path answers a repeat without an abort controller, listeners or an await.
+     */
+    cached(statusId: string): ParsedTweet | undefined {
+      const known = recall(statusId);
+      return known?.ok ? known.tweet : undefined;
+    },
     /** The parsed post, or an AppError named after the content reason / upstream failure. */
     /** `signal`: this caller stops waiting (client gone); the shared X call stops when no caller is left. */
     async extract(statusId: string, opts: { requestId?: string; signal?: AbortSignal } = {}): Promise<ParsedTweet> {

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { ParsedTweet } from './twitter.types';
 import { parseTweetUrl, type TweetUrlResult } from './parse/tweet-url';
@@ -7,6 +7,8 @@ import { systemNow } from '../../lib/time/clock';
 
 export interface Extractor {
   extract(statusId: string, opts?: { requestId?: string; signal?: AbortSignal }): Promise<ParsedTweet>;
+  /** The post if it is already in this process's memory (what extract() would answer at once). */
+  cached?(statusId: string): ParsedTweet | undefined;
 }
 
 /** Abort reason when the client closed the connection before we answered. */
@@ -28,25 +30,29 @@ export function createTwitterHandlers(deps: { extractor: Extractor; clock?: () =
     const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { url?: unknown }).url : undefined;
     const parsed = parse(url);
     if (!parsed.ok) throw new AppError(parsed.code);
-// A client that hangs up stops its extraction (and X calls nobody else waits for).
-    const gone = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) gone.abort(new ClientGone());
-    };
-    res.on('close', onClose);
-    let tweet: ParsedTweet;
-    try {
-      tweet = await deps.extractor.extract(parsed.ref.statusId, { requestId: req.id, signal: gone.signal });
-    } catch (err: unknown) {
-      if (gone.signal.aborted) return; // nobody to answer
-      throw err;
-    } finally {
-      res.off('close', onClose);
-    }
+    const tweet = deps.extractor.cached?.(parsed.ref.statusId) ?? (await extractWhileConnected(deps.extractor, parsed.ref.statusId, req.id, res));
+    if (!tweet) return; // the client hung up: nobody to answer
     const refused = responder.send(res, tweet, parsed.ref, clock());
     if (refused) throw new AppError(refused.reason, undefined, 'details' in refused ? { details: refused.details } : {});
   };
   return { extract };
+}
+
+/** extract(), stopped when the client hangs up (and X calls nobody else waits for); undefined then. */
+async function extractWhileConnected(extractor: Extractor, statusId: string, requestId: string, res: Response): Promise<ParsedTweet | undefined> {
+  const gone = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) gone.abort(new ClientGone());
+  };
+  res.on('close', onClose);
+  try {
+    return await extractor.extract(statusId, { requestId, signal: gone.signal });
+  } catch (err: unknown) {
+    if (gone.signal.aborted) return undefined;
+    throw err;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 /** Distinct accepted URLs remembered per process; the oldest are dropped first. */
