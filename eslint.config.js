@@ -70,6 +70,39 @@ module.exports = tseslint.config(
     },
   },
 
+  // One data-access rule: PostgreSQL is reached through a feature's `<feature>.repository.ts`.
+  // Only repositories, lib/db (the client, migrations, error helpers), the composition roots that
+  // create the client and hand it to repository factories (container.ts, cli/main.ts) and tests
+  // may import the Prisma client or its generated types; a service, route or middleware that
+  // needs a query gets it from its repository.
+  {
+    files: ['apps/api/src/**/*.ts'],
+    ignores: [
+      'apps/api/src/**/*.repository.ts',
+      'apps/api/src/lib/db/**',
+      'apps/api/src/container.ts',
+      'apps/api/src/cli/main.ts',
+      'apps/api/src/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@prisma/client', '@prisma/adapter-pg'].map((name) => ({
+            name,
+            message: 'Only repositories (<feature>.repository.ts), lib/db and the composition root talk to Prisma (docs/architecture.md).',
+          })),
+          patterns: [
+            {
+              regex: '(^|/)(lib/db/prisma|generated/prisma(/.*)?)$',
+              message: 'Only repositories (<feature>.repository.ts), lib/db and the composition root talk to Prisma: put the query in the feature\'s repository (docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Tests: supertest's `res.body` (and `res.json()`-style helpers) are typed `any`, and the
   // tests assert on them directly; the no-unsafe-* family would flag every such assertion.
   // Everything else (any, non-null assertions, floating promises) still applies.
