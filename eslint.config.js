@@ -6,6 +6,10 @@ const tseslint = require('typescript-eslint');
 // `globals` is ESLint's own dependency (through @eslint/eslintrc), hoisted to node_modules.
 const globals = require('globals');
 
+// The data-access rule's message (see the block that uses it below).
+const prismaOutsideRepository =
+  "Only repositories (<feature>.repository.ts), lib/db and the composition root talk to Prisma: put the query in the feature's repository (docs/architecture.md).";
+
 // House style: no default exports, except where a tool needs one (that file says why).
 const noDefaultExport = [
   'error',
@@ -88,14 +92,11 @@ module.exports = tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['@prisma/client', '@prisma/adapter-pg'].map((name) => ({
-            name,
-            message: 'Only repositories (<feature>.repository.ts), lib/db and the composition root talk to Prisma (docs/architecture.md).',
-          })),
+          paths: ['@prisma/client', '@prisma/adapter-pg'].map((name) => ({ name, message: prismaOutsideRepository })),
           patterns: [
             {
               regex: '(^|/)(lib/db/prisma|generated/prisma(/.*)?)$',
-              message: 'Only repositories (<feature>.repository.ts), lib/db and the composition root talk to Prisma: put the query in the feature\'s repository (docs/architecture.md).',
+              message: prismaOutsideRepository,
             },
           ],
         },
