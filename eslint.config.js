@@ -6,6 +6,10 @@ const tseslint = require('typescript-eslint');
 // `globals` is ESLint's own dependency (through @eslint/eslintrc), hoisted to node_modules.
 const globals = require('globals');
 
+// The data-access rule's message (see the block that uses it below).
+const prismaOutsideRepository =
+  "Only repositories (<feature>.repository.ts), lib/db and the composition root talk to Prisma: put the query in the feature's repository (docs/architecture.md).";
+
 // House style: no default exports, except where a tool needs one (that file says why).
 const noDefaultExport = [
   'error',
@@ -65,6 +69,36 @@ module.exports = tseslint.config(
           varsIgnorePattern: '^_',
           caughtErrorsIgnorePattern: '^_',
           destructuredArrayIgnorePattern: '^_',
+        },
+      ],
+    },
+  },
+
+  // One data-access rule: PostgreSQL is reached through a feature's `<feature>.repository.ts`.
+  // Only repositories, lib/db (the client, migrations, error helpers), the composition roots that
+  // create the client and hand it to repository factories (container.ts, cli/main.ts) and tests
+  // may import the Prisma client or its generated types; a service, route or middleware that
+  // needs a query gets it from its repository.
+  {
+    files: ['apps/api/src/**/*.ts'],
+    ignores: [
+      'apps/api/src/**/*.repository.ts',
+      'apps/api/src/lib/db/**',
+      'apps/api/src/container.ts',
+      'apps/api/src/cli/main.ts',
+      'apps/api/src/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@prisma/client', '@prisma/adapter-pg'].map((name) => ({ name, message: prismaOutsideRepository })),
+          patterns: [
+            {
+              regex: '(^|/)(lib/db/prisma|generated/prisma(/.*)?)$',
+              message: prismaOutsideRepository,
+            },
+          ],
         },
       ],
     },

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { createUsageService, hourStart } from '../../apps/api/src/modules/usage/usage.service';
+import { createUsageRepository } from '../../apps/api/src/modules/usage/usage.repository';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -23,7 +24,7 @@ afterAll(async () => {
 const logger = createLogger({ level: 'silent' });
 
 function service(prefix: string, now = Date.now) {
-  return createUsageService({ prisma: h.container.prisma, redis, logger, keyPrefix: prefix, now });
+  return createUsageService({ repo: createUsageRepository(h.container.prisma), redis, logger, keyPrefix: prefix, now });
 }
 
 describe('usage counters', () => {

@@ -17,6 +17,7 @@ import { createReadStream, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrisma } from '../../apps/api/src/lib/db/prisma';
 import { createCreditsService } from '../../apps/api/src/modules/credits/credits.service';
+import { createCreditsRepository } from '../../apps/api/src/modules/credits/credits.repository';
 import { ffmpegArgs } from '../../apps/api/src/modules/convert/convert.plan';
 import { createKeyService } from '../../apps/api/src/modules/keys/keys.service';
 import { createKeysRepository } from '../../apps/api/src/modules/keys/keys.repository';
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
   const user = await users.findOrCreate('bench-convert@example.com');
   await users.setComplimentaryPremium(user.id, true);
   const { key } = await keys.create(user.id, 'bench');
-  await createCreditsService({ prisma }).grant({ userId: user.id, amount: 100_000, reason: 'bench', idempotencyKey: 'bench' });
+  await createCreditsService({ repo: createCreditsRepository(prisma) }).grant({ userId: user.id, amount: 100_000, reason: 'bench', idempotencyKey: 'bench' });
   await prisma.$disconnect();
 
   let api: ApiProcess | undefined;

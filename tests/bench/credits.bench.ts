@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createPrisma, type PrismaClient } from '../../apps/api/src/lib/db/prisma';
 import { createCreditsService, type CreditsService } from '../../apps/api/src/modules/credits/credits.service';
+import { createCreditsRepository } from '../../apps/api/src/modules/credits/credits.repository';
 import { createBenchDatabase } from './bench-db';
 
 const OPS = Number(process.env.BENCH_CREDITS_OPS ?? 1000);
@@ -62,7 +63,7 @@ const fmt = (r: Result) => `${r.opsPerSec.toFixed(0).padStart(6)} ops/s  p50 ${r
 async function main(): Promise<void> {
   const db = await createBenchDatabase();
   const prisma = createPrisma(db.url, { maxConnections: CONCURRENCY });
-  const credits = createCreditsService({ prisma });
+  const credits = createCreditsService({ repo: createCreditsRepository(prisma) });
   try {
     console.log(`credits bench: ${OPS} ops per round, ${CONCURRENCY} concurrent callers, ${ROUNDS} alternating rounds`);
     const runs: Record<'baseline' | 'spread' | 'single', Result[]> = { baseline: [], spread: [], single: [] };

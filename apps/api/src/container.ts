@@ -11,6 +11,7 @@ import { createKeysRepository } from './modules/keys/keys.repository';
 import { createHealthRepository } from './modules/health/health.repository';
 import { createRateLimitService, windowsFromLimits } from './modules/ratelimit/rate-limit.service';
 import { createUsageService } from './modules/usage/usage.service';
+import { createUsageRepository } from './modules/usage/usage.repository';
 import { createAbuseLimits } from './modules/ratelimit/abuse-limits';
 import { createUsersRepository } from './modules/users/users.repository';
 import { createXClient } from './modules/twitter/x-client/x-client';
@@ -19,6 +20,7 @@ import type { AppDeps } from './app';
 import { createAccountModule } from './modules/accounts/accounts.module';
 import { createAuthThrottle } from './modules/accounts/auth-throttle';
 import { createSessionService } from './modules/accounts/sessions.service';
+import { createAccountsRepository } from './modules/accounts/accounts.repository';
 import { createBillingRepository } from './modules/billing/billing.repository';
 import { createBillingService } from './modules/billing/billing.service';
 import { createStripeClient } from './modules/billing/stripe.client';
@@ -26,6 +28,7 @@ import { createStripeWebhookService } from './modules/billing/stripe-webhook.ser
 import { premiumPolicyFrom } from './modules/billing/premium';
 import { createMetrics } from './modules/metrics/metrics';
 import { createCreditsService } from './modules/credits/credits.service';
+import { createCreditsRepository } from './modules/credits/credits.repository';
 import { createMediaFeature } from './modules/media/media.feature';
 import { createCreditGrants } from './modules/credits/credit-grants';
 import { systemNow } from './lib/time/clock';
@@ -95,7 +98,7 @@ export async function createContainer(opts: ContainerOptions) {
     usageReadsPerMinute: env.USAGE_READS_PER_MINUTE,
     authFailuresPerIpPerMinute: env.AUTH_FAILURES_PER_IP_PER_MINUTE,
   });
-  const usage = createUsageService({ prisma, redis, logger, keyPrefix: `${prefix}:usage` });
+  const usage = createUsageService({ repo: createUsageRepository(prisma), redis, logger, keyPrefix: `${prefix}:usage` });
 
   const xClient = createXClient({
     redis: xRedis,
@@ -126,7 +129,8 @@ export async function createContainer(opts: ContainerOptions) {
     keyPrefix: `${prefix}:x:`,
   });
 
-  const sessions = createSessionService({ prisma, ttlSeconds: env.SESSION_TTL_SECONDS, now });
+  const accountsRepo = createAccountsRepository(prisma);
+  const sessions = createSessionService({ rows: accountsRepo.sessions, ttlSeconds: env.SESSION_TTL_SECONDS, now });
   const throttle = createAuthThrottle({
     redis,
     keyPrefix: `${prefix}:auth`,
@@ -135,7 +139,7 @@ export async function createContainer(opts: ContainerOptions) {
     perEmail: env.AUTH_THROTTLE_PER_EMAIL,
     perIp: env.AUTH_THROTTLE_PER_IP,
   });
-  const { accounts, recovery, mailer } = createAccountModule({ env, prisma, sessions, throttle, logger, now });
+  const { accounts, recovery, mailer } = createAccountModule({ env, repo: accountsRepo, users, sessions, throttle, logger, now });
   const stripe = createStripeClient(env);
   if (!stripe) logger.warn('Stripe is not configured (STRIPE_SECRET_KEY/STRIPE_PRICE_ID): billing endpoints answer 503');
   else if (!env.STRIPE_WEBHOOK_SECRET) logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks are refused, subscriptions will not update');
@@ -147,9 +151,9 @@ export async function createContainer(opts: ContainerOptions) {
     logger,
     now,
   });
-  const credits = createCreditsService({ prisma, now });
+  const credits = createCreditsService({ repo: createCreditsRepository(prisma), now });
   const creditGrants = createCreditGrants({
-    prisma,
+    users,
     credits,
     perPeriod: env.CREDITS_PER_PERIOD,
     premiumPriceIds: [...premium.prices],

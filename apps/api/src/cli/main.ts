@@ -10,6 +10,7 @@ import { createKeyService } from '../modules/keys/keys.service';
 import { createKeysRepository } from '../modules/keys/keys.repository';
 import { createUsersRepository } from '../modules/users/users.repository';
 import { createCreditsService } from '../modules/credits/credits.service';
+import { createCreditsRepository } from '../modules/credits/credits.repository';
 import { createCreditGrants } from '../modules/credits/credit-grants';
 import { premiumPolicyFrom } from '../modules/billing/premium';
 import { CliError, USAGE, runCli } from './cli';
@@ -38,12 +39,13 @@ async function main(): Promise<number> {
   const redis = redisTarget ? createRedis(redisTarget, logger, 'cli') : null;
   if (redis) await waitForRedis(redis, 3000).catch(() => logger.warn('Redis unreachable: running API processes pick up changes after their cache TTL'));
   const authCache = createAuthCache({ ttlMs: 0, redis, logger });
-  const credits = createCreditsService({ prisma });
+  const users = createUsersRepository(prisma);
+  const credits = createCreditsService({ repo: createCreditsRepository(prisma) });
   const premiumPriceIds = [...premiumPolicyFrom(env).prices];
-  const creditGrants = createCreditGrants({ prisma, credits, perPeriod: env.CREDITS_PER_PERIOD, premiumPriceIds, logger });
+  const creditGrants = createCreditGrants({ users, credits, perPeriod: env.CREDITS_PER_PERIOD, premiumPriceIds, logger });
   try {
     await runCli(argv, {
-      users: createUsersRepository(prisma),
+      users,
       keys: createKeyService({ repo: createKeysRepository(prisma), authCache, rotationGraceSeconds: env.KEY_ROTATION_GRACE_SECONDS }),
       authCache,
       out: (line) => process.stdout.write(`${line}\n`),

@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from './password';
  */
 export function createAccountRecoveryService(deps: AccountDeps) {
   async function checkCurrentPassword(userId: string, password: string, ip: string) {
-    const user = await deps.prisma.user.findUnique({ where: { id: userId } });
+    const user = await deps.users.findById(userId);
     if (!user) throw new AppError('unauthenticated');
     await deps.throttle.attempt(ip, user.email);
     if (!user.passwordHash || !(await verifyPassword(password, user.passwordHash))) throw new AppError('wrong_password');
@@ -22,7 +22,7 @@ export function createAccountRecoveryService(deps: AccountDeps) {
     async forgotPassword(input: { email: string; ip: string }): Promise<void> {
       const email = normalizeEmail(input.email);
       await deps.throttle.attempt(input.ip, email);
-      const user = await deps.prisma.user.findUnique({ where: { email } });
+      const user = await deps.users.findByEmail(email);
       if (!user) return;
       const token = await deps.tokens.issue({ userId: user.id, purpose: 'reset_password', email });
       deps.mailer.queue(deps.mails.reset(email, token));
@@ -31,16 +31,16 @@ export function createAccountRecoveryService(deps: AccountDeps) {
     /** Sets the new password, marks the address verified (the link proved it) and ends every session. */
     async resetPassword(input: { token: string; password: string; ip: string }): Promise<{ email: string }> {
       await deps.throttle.attempt(input.ip, `token:${input.token}`);
-      await deps.tokens.check(deps.prisma, input.token, 'reset_password');
+      await deps.tokens.check(deps.repo.tokens, input.token, 'reset_password');
       const passwordHash = await hashPassword(input.password);
-      const user = await deps.prisma.$transaction(async (tx) => {
-        const row = await deps.tokens.consume(tx, input.token, 'reset_password');
-        const owner = await tx.user.findUnique({ where: { id: row.userId } });
+      const user = await deps.repo.transaction(async (tx) => {
+        const row = await deps.tokens.consume(tx.tokens, input.token, 'reset_password');
+        const owner = await tx.findUser(row.userId);
         if (!owner || owner.email !== row.email) throw new AppError('invalid_token', 'This link was sent to an address the account no longer uses');
         // older reset links and pending sign-up links (each carries a password) stop working
-        await deps.tokens.retireOthers(tx, owner.id, ['reset_password', 'verify_email']);
-        await tx.session.deleteMany({ where: { userId: owner.id } });
-        return tx.user.update({ where: { id: owner.id }, data: { passwordHash, emailVerifiedAt: owner.emailVerifiedAt ?? deps.now() } });
+        await deps.tokens.retireOthers(tx.tokens, owner.id, ['reset_password', 'verify_email']);
+        await tx.sessions.deleteAllOf(owner.id);
+        return tx.updateUser(owner.id, { passwordHash, emailVerifiedAt: owner.emailVerifiedAt ?? deps.now() });
       });
       deps.logger.info({ userId: user.id }, 'password reset through the emailed link; every session ended');
       return { email: user.email };
@@ -50,7 +50,7 @@ export function createAccountRecoveryService(deps: AccountDeps) {
     async changePassword(input: { userId: string; sessionId: string; current: string; next: string; ip: string }): Promise<number> {
       const user = await checkCurrentPassword(input.userId, input.current, input.ip);
       const passwordHash = await hashPassword(input.next);
-      await deps.prisma.user.update({ where: { id: user.id }, data: { passwordHash } });
+      await deps.repo.setPasswordHash(user.id, passwordHash);
       const ended = await deps.sessions.destroyAllFor(user.id, input.sessionId);
       deps.mailer.queue(deps.mails.passwordChanged(user.email));
       return ended;
@@ -64,7 +64,7 @@ export function createAccountRecoveryService(deps: AccountDeps) {
       const user = await checkCurrentPassword(input.userId, input.password, input.ip);
       const next = normalizeEmail(input.email);
       if (next === user.email) throw new AppError('bad_request', 'email: this is already the address of the account');
-      const taken = await deps.prisma.user.findUnique({ where: { email: next } });
+      const taken = await deps.users.findByEmail(next);
       if (taken) {
         deps.mailer.queue(deps.mails.changeEmailTaken(next));
         return;
@@ -76,13 +76,13 @@ export function createAccountRecoveryService(deps: AccountDeps) {
     /** The link from the new address: switches the account to it and tells the old address. */
     async confirmEmailChange(input: { token: string; ip: string }): Promise<{ email: string }> {
       await deps.throttle.attempt(input.ip, `token:${input.token}`);
-      const { previous, next, userId } = await deps.prisma.$transaction(async (tx) => {
-        const row = await deps.tokens.consume(tx, input.token, 'change_email');
-        const owner = await tx.user.findUnique({ where: { id: row.userId } });
+      const { previous, next, userId } = await deps.repo.transaction(async (tx) => {
+        const row = await deps.tokens.consume(tx.tokens, input.token, 'change_email');
+        const owner = await tx.findUser(row.userId);
         if (!owner) throw new AppError('invalid_token');
-        if (await tx.user.findUnique({ where: { email: row.email } })) throw new AppError('conflict', 'An account with this email already exists');
-        await deps.tokens.retireOthers(tx, owner.id, ['change_email', 'verify_email', 'reset_password']);
-        await tx.user.update({ where: { id: owner.id }, data: { email: row.email, emailVerifiedAt: deps.now() } });
+        if (await tx.findUserByEmail(row.email)) throw new AppError('conflict', 'An account with this email already exists');
+        await deps.tokens.retireOthers(tx.tokens, owner.id, ['change_email', 'verify_email', 'reset_password']);
+        await tx.updateUser(owner.id, { email: row.email, emailVerifiedAt: deps.now() });
         return { previous: owner.email, next: row.email, userId: owner.id };
       });
       deps.logger.info({ userId }, 'email address changed through the emailed link');

@@ -1,18 +1,20 @@
 import type { Env } from '../../lib/config/env';
-import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import { createMailer } from '../../lib/mail/mailer';
 import { accountMails } from './account-mails';
 import { createAccountRecoveryService } from './account-recovery.service';
+import type { AccountsRepository } from './accounts.repository';
 import { createAccountService } from './accounts.service';
 import type { AuthThrottle } from './auth-throttle';
 import { createEmailTokens } from './email-tokens';
 import type { SessionService } from './sessions.service';
+import type { UsersRepository } from '../users/users.repository';
 
 /** The accounts feature's services, wired once for the composition root. */
 export function createAccountModule(deps: {
   env: Env;
-  prisma: PrismaClient;
+  repo: AccountsRepository;
+  users: UsersRepository;
   sessions: SessionService;
   throttle: AuthThrottle;
   logger: Logger;
@@ -27,10 +29,11 @@ export function createAccountModule(deps: {
   }
   const baseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
   const shared = {
-    prisma: deps.prisma,
+    repo: deps.repo,
+    users: deps.users,
     sessions: deps.sessions,
     throttle: deps.throttle,
-    tokens: createEmailTokens({ prisma: deps.prisma, now: deps.now }),
+    tokens: createEmailTokens({ rows: deps.repo.tokens, now: deps.now }),
     mailer,
     mails: accountMails(baseUrl),
     logger,

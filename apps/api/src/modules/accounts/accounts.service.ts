@@ -1,9 +1,9 @@
 import { AppError } from '../../lib/errors/app-error';
-import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import type { Mailer } from '../../lib/mail/mailer';
-import { normalizeEmail } from '../users/users.repository';
+import { normalizeEmail, type UsersRepository } from '../users/users.repository';
 import type { AccountMails } from './account-mails';
+import type { AccountsRepository } from './accounts.repository';
 import type { AuthThrottle } from './auth-throttle';
 import type { EmailTokens } from './email-tokens';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
@@ -15,7 +15,10 @@ export interface SignedIn {
 }
 
 export interface AccountDeps {
-  prisma: PrismaClient;
+  /** finding an account by address or id */
+  users: Pick<UsersRepository, 'findByEmail' | 'findById' | 'findOrCreate'>;
+  /** sessions, links and credential changes (the transactions) */
+  repo: Pick<AccountsRepository, 'tokens' | 'setPasswordHash' | 'transaction'>;
   sessions: SessionService;
   throttle: AuthThrottle;
   tokens: EmailTokens;
@@ -38,14 +41,14 @@ export function createAccountService(deps: AccountDeps) {
       await deps.throttle.attempt(input.ip, email);
       // hashed in every branch, so the answer takes as long for a registered address as for a new one
       const passwordHash = await hashPassword(input.password);
-      const existing = await deps.prisma.user.findUnique({ where: { email } });
+      const existing = await deps.users.findByEmail(email);
       if (existing?.emailVerifiedAt) {
         deps.mailer.queue(deps.mails.signupAttempt(email));
         return;
       }
       // New, or never verified (operator-created, an earlier unconfirmed sign-up, or an account
       // from before verification existed): the password waits in the token until the link is followed.
-      const user = existing ?? (await deps.prisma.user.upsert({ where: { email }, create: { email }, update: {} }));
+      const user = existing ?? (await deps.users.findOrCreate(email));
       const token = await deps.tokens.issue({ userId: user.id, purpose: 'verify_email', email, passwordHash });
       deps.mailer.queue(deps.mails.verify(email, token));
     },
@@ -58,20 +61,17 @@ export function createAccountService(deps: AccountDeps) {
      */
     async verifyEmail(input: { token: string; password: string; ip: string; previousToken?: string }): Promise<SignedIn> {
       await deps.throttle.attempt(input.ip, `token:${input.token}`);
-      const pending = await deps.tokens.check(deps.prisma, input.token, 'verify_email');
+      const pending = await deps.tokens.check(deps.repo.tokens, input.token, 'verify_email');
       if (!pending.passwordHash || !(await verifyPassword(input.password, pending.passwordHash))) {
         throw new AppError('invalid_credentials', 'This is not the password chosen at sign-up');
       }
-      const user = await deps.prisma.$transaction(async (tx) => {
-        const row = await deps.tokens.consume(tx, input.token, 'verify_email');
-        const owner = await tx.user.findUnique({ where: { id: row.userId } });
+      const user = await deps.repo.transaction(async (tx) => {
+        const row = await deps.tokens.consume(tx.tokens, input.token, 'verify_email');
+        const owner = await tx.findUser(row.userId);
         if (!owner || owner.email !== row.email) throw new AppError('invalid_token', 'This link was sent to an address the account no longer uses');
-        await deps.tokens.retireOthers(tx, owner.id, ['verify_email']);
-        await tx.session.deleteMany({ where: { userId: owner.id } });
-        return tx.user.update({
-          where: { id: owner.id },
-          data: { passwordHash: row.passwordHash, emailVerifiedAt: owner.emailVerifiedAt ?? deps.now() },
-        });
+        await deps.tokens.retireOthers(tx.tokens, owner.id, ['verify_email']);
+        await tx.sessions.deleteAllOf(owner.id);
+        return tx.updateUser(owner.id, { passwordHash: row.passwordHash, emailVerifiedAt: owner.emailVerifiedAt ?? deps.now() });
       });
       deps.logger.info({ userId: user.id }, 'email address verified');
       await deps.sessions.destroy(input.previousToken);
@@ -82,7 +82,7 @@ export function createAccountService(deps: AccountDeps) {
     async login(input: { email: string; password: string; ip: string; previousToken?: string }): Promise<SignedIn> {
       const email = normalizeEmail(input.email);
       await deps.throttle.attempt(input.ip, email);
-      const user = await deps.prisma.user.findUnique({ where: { email } });
+      const user = await deps.users.findByEmail(email);
       if (!user?.passwordHash) {
         await burnPasswordCheck(input.password); // same time as a real check
         throw new AppError('invalid_credentials');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../lib/db/prisma';
 import { AppError } from '../../lib/errors/app-error';
+import type { EmailTokenRows } from './accounts.repository';
 
 export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
@@ -25,30 +25,27 @@ export interface EmailTokenRow {
   passwordHash: string | null;
 }
 
-type Tx = Pick<PrismaClient, 'emailToken'>;
-
 /**
  * Single-use links: 256 random bits in the link, only their SHA-256 in the database (a leaked
  * table opens no account), an expiry per purpose, and a used-at stamp so a second use is told
- * apart from a forged link.
+ * apart from a forged link. `check`, `consume` and `retireOthers` take the rows to work on: the
+ * repository's, or those of the caller's open transaction (`AccountsRepository.transaction`).
  */
-export function createEmailTokens(deps: { prisma: PrismaClient; now: () => Date }) {
+export function createEmailTokens(deps: { rows: EmailTokenRows; now: () => Date }) {
   return {
     async issue(input: { userId: string; purpose: TokenPurpose; email: string; passwordHash?: string }): Promise<string> {
       const token = randomBytes(32).toString('base64url');
       const now = deps.now();
-      await deps.prisma.emailToken.create({
-        data: {
-          id: tokenId(token),
-          userId: input.userId,
-          purpose: input.purpose,
-          email: input.email,
-          passwordHash: input.passwordHash ?? null,
-          expiresAt: new Date(now.getTime() + TOKEN_TTL_SECONDS[input.purpose] * 1000),
-        },
+      await deps.rows.insert({
+        id: tokenId(token),
+        userId: input.userId,
+        purpose: input.purpose,
+        email: input.email,
+        passwordHash: input.passwordHash ?? null,
+        expiresAt: new Date(now.getTime() + TOKEN_TTL_SECONDS[input.purpose] * 1000),
       });
       // housekeeping: this user's links that expired a day ago or more
-      await deps.prisma.emailToken.deleteMany({ where: { userId: input.userId, expiresAt: { lte: new Date(now.getTime() - 86_400_000) } } });
+      await deps.rows.deleteExpired(input.userId, new Date(now.getTime() - 86_400_000));
       return token;
     },
 
@@ -56,9 +53,9 @@ export function createEmailTokens(deps: { prisma: PrismaClient; now: () => Date 
      * The token's row if it can be used now. Throws 400 invalid_token (unknown, malformed, or
      * made for another purpose), 410 token_used, 410 token_expired.
      */
-    async check(tx: Tx, token: string, purpose: TokenPurpose): Promise<EmailTokenRow> {
+    async check(rows: EmailTokenRows, token: string, purpose: TokenPurpose): Promise<EmailTokenRow> {
       if (!TOKEN_SHAPE.test(token)) throw new AppError('invalid_token');
-      const row = await tx.emailToken.findUnique({ where: { id: tokenId(token) } });
+      const row = await rows.findById(tokenId(token));
       if (!row) throw new AppError('invalid_token');
       if (row.purpose !== purpose) throw new AppError('invalid_token', 'This link is for another action');
       if (row.usedAt) throw new AppError('token_used');
@@ -67,16 +64,15 @@ export function createEmailTokens(deps: { prisma: PrismaClient; now: () => Date 
     },
 
     /** check(), then marks the token used inside the caller's transaction: of two concurrent uses exactly one wins. */
-    async consume(tx: Tx, token: string, purpose: TokenPurpose): Promise<EmailTokenRow> {
-      const row = await this.check(tx, token, purpose);
-      const won = await tx.emailToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: deps.now() } });
-      if (won.count !== 1) throw new AppError('token_used');
+    async consume(rows: EmailTokenRows, token: string, purpose: TokenPurpose): Promise<EmailTokenRow> {
+      const row = await this.check(rows, token, purpose);
+      if (!(await rows.markUsed(row.id, deps.now()))) throw new AppError('token_used');
       return row;
     },
 
     /** Every other open link of this purpose stops working (after a successful use). */
-    async retireOthers(tx: Tx, userId: string, purposes: TokenPurpose[]): Promise<void> {
-      await tx.emailToken.updateMany({ where: { userId, purpose: { in: purposes }, usedAt: null }, data: { usedAt: deps.now() } });
+    async retireOthers(rows: EmailTokenRows, userId: string, purposes: TokenPurpose[]): Promise<void> {
+      await rows.retire(userId, purposes, deps.now());
     },
   };
 }

@@ -5,6 +5,8 @@ import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { createLogger } from '../../lib/logger/logger';
 import { createCreditGrants, invoicePriceIds } from './credit-grants';
 import { createCreditsService } from './credits.service';
+import { createCreditsRepository } from './credits.repository';
+import { createUsersRepository } from '../users/users.repository';
 
 describe('complimentary premium credits (real PostgreSQL, injected clock)', () => {
   let db: TestDatabase;
@@ -26,8 +28,8 @@ describe('complimentary premium credits (real PostgreSQL, injected clock)', () =
 
   function rig(perPeriod: number, start: string) {
     const clock = { at: new Date(start) };
-    const credits = createCreditsService({ prisma, now: () => clock.at });
-    const grants = createCreditGrants({ prisma, credits, perPeriod, premiumPriceIds: ['price_ours'], logger: createLogger({ level: 'silent' }), now: () => clock.at });
+    const credits = createCreditsService({ repo: createCreditsRepository(prisma), now: () => clock.at });
+    const grants = createCreditGrants({ users: createUsersRepository(prisma), credits, perPeriod, premiumPriceIds: ['price_ours'], logger: createLogger({ level: 'silent' }), now: () => clock.at });
     return { clock, credits, grants };
   }
 

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
+import type { UsersRepository } from '../users/users.repository';
 import type { CreditsService } from './credits.service';
 import { systemNow } from '../../lib/time/clock';
 
@@ -46,7 +46,7 @@ export function monthKey(at: Date): string {
 }
 
 export function createCreditGrants(deps: {
-  prisma: PrismaClient;
+  users: Pick<UsersRepository, 'listComplimentary' | 'findByStripeCustomer'>;
   credits: Pick<CreditsService, 'grant'>;
   perPeriod: number;
   /** Prices whose subscriptions are premium. */
@@ -71,7 +71,7 @@ export function createCreditGrants(deps: {
 
   async function sweepComplimentary(): Promise<{ granted: number }> {
     if (deps.perPeriod <= 0) return { granted: 0 };
-    const users = await deps.prisma.user.findMany({ where: { complimentaryPremium: true }, select: { id: true } });
+    const users = await deps.users.listComplimentary();
     let granted = 0;
     for (const u of users) {
       if ((await grantComplimentary(u.id)) === 'granted') granted++;
@@ -91,7 +91,7 @@ export function createCreditGrants(deps: {
       const billed = invoicePriceIds(invoice) ?? [await subscriptionPriceId()].filter((p): p is string => p !== null);
       if (!billed.some((p) => prices.has(p))) return 'other_price';
       const customer = idOf(invoice.customer);
-      const user = customer ? await deps.prisma.user.findUnique({ where: { stripeCustomerId: customer }, select: { id: true } }) : null;
+      const user = customer ? await deps.users.findByStripeCustomer(customer) : null;
       if (!user) {
         deps.logger.warn({ invoice: invoice.id, customer }, 'paid invoice matches no account: no credits granted');
         return 'no_account';

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../../tests/supp
 import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { AppError } from '../../lib/errors/app-error';
 import { createCreditsService, type CreditsService } from './credits.service';
+import { createCreditsRepository } from './credits.repository';
 
 /** Expected values are written out here, from the brief (24 h window, 402 message), not read from the code. */
 const HOUR = 60 * 60 * 1000;
@@ -17,7 +18,7 @@ describe('credits ledger (real PostgreSQL)', () => {
     db = await createTestDatabase();
     prisma = createPrisma(db.url, { maxConnections: 10 });
     clock = new Date('2026-03-01T12:00:00Z');
-    credits = createCreditsService({ prisma, now: () => clock });
+    credits = createCreditsService({ repo: createCreditsRepository(prisma), now: () => clock });
   });
 
   afterAll(async () => {

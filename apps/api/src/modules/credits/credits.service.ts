@@ -1,7 +1,6 @@
 import { AppError } from '../../lib/errors/app-error';
 import { isPrismaError } from '../../lib/db/db-errors';
-import { Prisma, type PrismaClient } from '../../lib/db/prisma';
-import type { CreditKind } from '../../generated/prisma/enums';
+import type { CreditKind, CreditsRepository, LockedLedger } from './credits.repository';
 import { systemNow } from '../../lib/time/clock';
 
 /**
@@ -23,8 +22,6 @@ export const MAX_RECENT_ENTRIES = 100;
 const MAX_KEY_LENGTH = 255;
 const MAX_REASON_LENGTH = 500;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Lock waits queue behind other spends of the same user; give them room under load. */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 export type { CreditKind };
 
@@ -43,8 +40,6 @@ export interface CreditChangeInput {
   reason: string;
   idempotencyKey: string;
 }
-
-type Tx = Prisma.TransactionClient;
 
 function badInput(message: string): AppError {
   return new AppError('bad_request', message);
@@ -79,24 +74,18 @@ function checkInput(input: CreditChangeInput): CreditChangeInput {
 
 const unknownUser = () => new AppError('not_found', 'Unknown user');
 
-export function createCreditsService(deps: { prisma: PrismaClient; now?: () => Date }) {
-  const { prisma } = deps;
+export function createCreditsService(deps: { repo: CreditsRepository; now?: () => Date }) {
+  const { repo } = deps;
   const now = deps.now ?? systemNow;
 
-  async function sumOf(db: Tx | PrismaClient, userId: string): Promise<number> {
-    const agg = await db.creditEntry.aggregate({ where: { userId }, _sum: { amount: true } });
-    return agg._sum.amount ?? 0;
-  }
-
   /** Serialises this user's spends and refunds until the transaction ends; fails if no such user. */
-  async function lockUser(tx: Tx, userId: string): Promise<void> {
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
-    if (rows.length === 0) throw unknownUser();
+  async function lockUser(tx: LockedLedger, userId: string): Promise<void> {
+    if (!(await tx.lockUser(userId))) throw unknownUser();
   }
 
   return {
     async balance(userId: string): Promise<number> {
-      return sumOf(prisma, checkUserId(userId));
+      return repo.balance(checkUserId(userId));
     },
 
     /**
@@ -106,15 +95,17 @@ export function createCreditsService(deps: { prisma: PrismaClient; now?: () => D
      */
     async grant(raw: CreditChangeInput): Promise<{ entryId: string; created: boolean }> {
       const input = checkInput(raw);
-      const existing = () =>
-        prisma.creditEntry.findUnique({
-          where: { userId_kind_idempotencyKey_attempt: { userId: input.userId, kind: 'grant', idempotencyKey: input.idempotencyKey, attempt: 0 } },
-        });
+      const existing = () => repo.findGrant(input.userId, input.idempotencyKey);
       const found = await existing();
       if (found) return { entryId: found.id, created: false };
       try {
-        const row = await prisma.creditEntry.create({
-          data: { userId: input.userId, kind: 'grant', amount: input.amount, reason: input.reason, idempotencyKey: input.idempotencyKey, createdAt: now() },
+        const row = await repo.insert({
+          userId: input.userId,
+          kind: 'grant',
+          amount: input.amount,
+          reason: input.reason,
+          idempotencyKey: input.idempotencyKey,
+          createdAt: now(),
         });
         return { entryId: row.id, created: true };
       } catch (err) {
@@ -134,64 +125,56 @@ export function createCreditsService(deps: { prisma: PrismaClient; now?: () => D
      */
     async reserve(raw: CreditChangeInput): Promise<{ entryId: string; replayed: boolean }> {
       const input = checkInput(raw);
-      return prisma.$transaction(async (tx) => {
+      return repo.locked(async (tx) => {
         await lockUser(tx, input.userId);
         const at = now();
-        const last = await tx.creditEntry.findFirst({
-          where: { userId: input.userId, kind: 'spend', idempotencyKey: input.idempotencyKey },
-          orderBy: { attempt: 'desc' },
-          include: { refund: { select: { id: true } } },
-        });
+        const last = await tx.lastSpend(input.userId, input.idempotencyKey);
         if (last && !last.refund && at.getTime() - last.createdAt.getTime() < REPLAY_WINDOW_MS) {
           if (-last.amount !== input.amount) {
             throw new AppError('conflict', `Idempotency key was already used for a charge of ${-last.amount} credits`);
           }
           return { entryId: last.id, replayed: true };
         }
-        const balance = await sumOf(tx, input.userId);
+        const balance = await tx.balance(input.userId);
         if (balance < input.amount) {
           throw new AppError('insufficient_credits', undefined, { details: { balance, required: input.amount } });
         }
-        const row = await tx.creditEntry.create({
-          data: {
-            userId: input.userId,
-            kind: 'spend',
-            amount: -input.amount,
-            reason: input.reason,
-            idempotencyKey: input.idempotencyKey,
-            attempt: last ? last.attempt + 1 : 0,
-            createdAt: at,
-          },
+        const row = await tx.insert({
+          userId: input.userId,
+          kind: 'spend',
+          amount: -input.amount,
+          reason: input.reason,
+          idempotencyKey: input.idempotencyKey,
+          attempt: last ? last.attempt + 1 : 0,
+          createdAt: at,
         });
         return { entryId: row.id, replayed: false };
-      }, TX_OPTIONS);
+      });
     },
 
     /** Reverses a spend. Idempotent: a spend is refunded at most once (unique refund_of_id). */
     async refund(entryId: string, reason: string): Promise<void> {
       const id = checkUuid('entryId', entryId);
       const why = checkText('reason', reason, MAX_REASON_LENGTH);
-      const spend = await prisma.creditEntry.findUnique({ where: { id } });
+      const spend = await repo.findEntry(id);
       if (!spend) throw new AppError('not_found', 'No such credit entry');
       if (spend.kind !== 'spend') throw badInput(`Only spends can be refunded (entry ${id} is a ${spend.kind})`);
       try {
-        await prisma.$transaction(async (tx) => {
+        await repo.locked(async (tx) => {
           // Same lock as reserve, so a replay never answers from a spend refunded meanwhile.
           await lockUser(tx, spend.userId);
-          const done = await tx.creditEntry.findUnique({ where: { refundOfId: spend.id } });
+          const done = await tx.findRefundOf(spend.id);
           if (done) return;
-          await tx.creditEntry.create({
-            data: {
-              userId: spend.userId,
-              kind: 'refund',
-              amount: -spend.amount,
-              reason: why,
-              idempotencyKey: `refund:${spend.id}`,
-              refundOfId: spend.id,
-              createdAt: now(),
-            },
+          await tx.insert({
+            userId: spend.userId,
+            kind: 'refund',
+            amount: -spend.amount,
+            reason: why,
+            idempotencyKey: `refund:${spend.id}`,
+            refundOfId: spend.id,
+            createdAt: now(),
           });
-        }, TX_OPTIONS);
+        });
       } catch (err) {
         if (!isPrismaError(err, 'uniqueViolation')) throw err;
         // Already refunded by a concurrent call: the outcome is the one asked for.
@@ -204,12 +187,7 @@ export function createCreditsService(deps: { prisma: PrismaClient; now?: () => D
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECENT_ENTRIES) {
         throw badInput(`limit must be a whole number from 1 to ${MAX_RECENT_ENTRIES}`);
       }
-      return prisma.creditEntry.findMany({
-        where: { userId: uid },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: limit,
-        select: { id: true, amount: true, reason: true, kind: true, createdAt: true },
-      });
+      return repo.recent(uid, limit);
     },
   };
 }

@@ -1,8 +1,8 @@
-import type { PrismaClient } from '../../lib/db/prisma';
 import type { Logger } from '../../lib/logger/logger';
 import type { Redis } from '../../lib/redis/redis';
 import type { KeyPrincipal } from '../keys/auth-cache';
 import { systemClock } from '../../lib/time/clock';
+import type { HourCounts, UsageRepository } from './usage.repository';
 
 const HOUR_MS = 3_600_000;
 const COUNTER_TTL_SECONDS = 35 * 24 * 3600;
@@ -16,13 +16,7 @@ export interface UsagePoint {
 }
 
 /** Requests of one key in one hour, counted in-process since the last flush. */
-interface Counter {
-  keyId: string;
-  userId: string;
-  hour: number;
-  requests: number;
-  limited: number;
-}
+type Counter = HourCounts;
 
 export function hourStart(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
@@ -37,7 +31,7 @@ export function hourStart(ms: number): number {
  * straight to PostgreSQL.
  */
 export function createUsageService(deps: {
-  prisma: PrismaClient;
+  repo: UsageRepository;
   redis: Redis | null;
   logger: Logger;
   keyPrefix?: string;
@@ -57,8 +51,8 @@ export function createUsageService(deps: {
 
   function touchLastUsed(keyIds: string[]): Promise<unknown> {
     if (keyIds.length === 0) return Promise.resolve();
-    return deps.prisma.apiKey
-      .updateMany({ where: { id: { in: keyIds } }, data: { lastUsedAt: new Date(now()) } })
+    return deps.repo
+      .touchLastUsed(keyIds, new Date(now()))
       .catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'could not update key last_used_at'));
   }
 
@@ -95,15 +89,7 @@ export function createUsageService(deps: {
     const redis = deps.redis;
     if (!redis) {
       // one transaction: a failure restores the whole batch without double counting part of it
-      await deps.prisma.$transaction(
-        batch.map((c) =>
-          deps.prisma.usageHour.upsert({
-            where: { keyId_hour: { keyId: c.keyId, hour: new Date(c.hour) } },
-            create: { keyId: c.keyId, userId: c.userId, hour: new Date(c.hour), requests: c.requests, rateLimited: c.limited },
-            update: { requests: { increment: c.requests }, rateLimited: { increment: c.limited } },
-          }),
-        ),
-      );
+      await deps.repo.addHours(batch);
       const due = keys.filter((k) => now() - (lastUsedWritten.get(k) ?? 0) >= LAST_USED_THROTTLE_SECONDS * 1000);
       for (const k of due) lastUsedWritten.set(k, now());
       await touchLastUsed(due);
@@ -153,19 +139,6 @@ export function createUsageService(deps: {
     return { unwritten, error };
   }
 
-  /**
-   * Counters are absolute and only grow, so the copy keeps the larger value: two flushes racing
-   * (in one process or several) can never write an older figure over a newer one.
-   */
-  async function copyHour(keyId: string, userId: string, hour: number, requests: number, rateLimited: number): Promise<void> {
-    await deps.prisma.$executeRaw`
-      INSERT INTO usage_hours (key_id, user_id, hour, requests, rate_limited)
-      VALUES (${keyId}::uuid, ${userId}::uuid, ${new Date(hour)}, ${requests}, ${rateLimited})
-      ON CONFLICT (key_id, hour) DO UPDATE SET
-        requests = GREATEST(usage_hours.requests, EXCLUDED.requests),
-        rate_limited = GREATEST(usage_hours.rate_limited, EXCLUDED.rate_limited)`;
-  }
-
   async function flushToDatabase(): Promise<number> {
     await flushLocal();
     const redis = deps.redis;
@@ -180,7 +153,7 @@ export function createUsageService(deps: {
         try {
           const h = await redis.hgetall(counterKey(keyId, Number(hourText)));
           if (!h.user) continue; // expired counters: nothing left to copy
-          await copyHour(keyId, h.user, Number(hourText), Number(h.requests ?? 0), Number(h.rate_limited ?? 0));
+          await deps.repo.copyHour(keyId, h.user, Number(hourText), Number(h.requests ?? 0), Number(h.rate_limited ?? 0));
           moved++;
         } catch (err) {
           // put back everything not copied yet; the next flush retries it
@@ -231,10 +204,7 @@ export function createUsageService(deps: {
       }
       const end = hourStart(now());
       const since = new Date(end - (opts.days * 24 - 1) * HOUR_MS);
-      const rows = await deps.prisma.usageHour.findMany({
-        where: { userId: filter.userId, ...(filter.keyId ? { keyId: filter.keyId } : {}), hour: { gte: since } },
-        select: { keyId: true, hour: true, requests: true, rateLimited: true },
-      });
+      const rows = await deps.repo.hoursSince(filter, since);
       const hourly = new Map<number, UsagePoint>();
       for (let i = opts.hours - 1; i >= 0; i--) {
         const t = end - i * HOUR_MS;

@@ -18,6 +18,14 @@ export function createUsersRepository(prisma: PrismaClient) {
       const normalized = normalizeEmail(email);
       return prisma.user.upsert({ where: { email: normalized }, create: { email: normalized }, update: {} });
     },
+    /** Accounts with complimentary premium on (ids only). */
+    listComplimentary() {
+      return prisma.user.findMany({ where: { complimentaryPremium: true }, select: { id: true } });
+    },
+    /** The account linked to a Stripe customer, if any (id only). */
+    findByStripeCustomer(customerId: string) {
+      return prisma.user.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
+    },
     setComplimentaryPremium(id: string, on: boolean) {
       return prisma.user.update({ where: { id }, data: { complimentaryPremium: on } });
     },
