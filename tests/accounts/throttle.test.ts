@@ -43,7 +43,7 @@ describe('with Redis (defaults: 10 per IP+email, 30 per IP, 100 per email, 15 mi
     const account = await signUp(h); // sign-up itself is one attempt on this email
     for (let i = 0; i < 99; i++) expect((await login(h, randomIp(), account.email)).status).toBe(401);
     expectThrottled(await login(h, randomIp(), account.email, PASSWORD), 900);
-  });
+  }, 120_000); // 100 password hashes in a row (deliberately slow): ~25 s on an idle 2-core machine
 
   it('when a login succeeds, then the IP+email counter starts again', async () => {
     const account = await signUp(h);
