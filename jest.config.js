@@ -18,7 +18,7 @@ const UNIT = [
   '/tests/unit/.*\\.test\\.ts$',
 ];
 
-/** The same files as globs: the unit project selects with testMatch so that a command-line --testMatch (npm run drill:fuzz) can replace it. */
+/** The same files as globs: the unit project selects with testMatch, so that a command-line --testMatch can replace it. */
 const UNIT_GLOBS = [
   '**/apps/api/src/modules/twitter/parse/**/*.test.ts',
   '**/apps/api/src/modules/twitter/x-client/{breaker,tls-ciphers}.test.ts',

@@ -34,6 +34,23 @@ describe('Stripe webhook signature', () => {
     expect(await storedStatus(rig, sub.id)).toBeUndefined();
   });
 
+  it('when a correctly signed event lacks what Stripe always sends (id, created, the subscription id), then 400 in the envelope, not 500, and nothing is stored', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const cases: Array<[string, object]> = [
+      ['subscription object empty', { id: `evt_${randomBytes(6).toString('hex')}`, type: 'customer.subscription.updated', created: now, data: { object: {} } }],
+      ['subscription without status', { id: `evt_${randomBytes(6).toString('hex')}`, type: 'customer.subscription.created', created: now, data: { object: { id: 'sub_no_status' } } }],
+      ['no created', { id: `evt_${randomBytes(6).toString('hex')}`, type: 'customer.subscription.deleted', data: { object: { id: 'sub_x', status: 'canceled' } } }],
+      ['no event id', { type: 'invoice.paid', created: now, data: { object: {} } }],
+      ['no data', { id: `evt_${randomBytes(6).toString('hex')}`, type: 'invoice.paid', created: now }],
+    ];
+    for (const [name, event] of cases) {
+      const res = await postEvent(rig, event);
+      expect({ name, status: res.status, code: res.body.code, type: res.body.error?.type }).toEqual({ name, status: 400, code: -1, type: 'bad_request' });
+      const id = (event as { id?: string }).id;
+      if (id) expect(await eventCount(id)).toBe(0);
+    }
+  });
+
   it('when the signature is right, then 200 and the subscription is stored', async () => {
     const { userId, customer } = await customerAccount(rig);
     const sub = makeSubscription(rig, customer, 'active');

@@ -15,7 +15,7 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-export async function startFleet(size: number, opts: { harness?: HarnessOptions; env?: Record<string, string> } = {}): Promise<Fleet> {
+export async function startFleet(size: number, opts: { harness?: HarnessOptions; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Fleet> {
   const h = await startHarness(opts.harness);
   const env = {
     DATABASE_URL: h.db.url,
@@ -25,13 +25,13 @@ export async function startFleet(size: number, opts: { harness?: HarnessOptions;
     X_SYNDICATION_BASE_URL: h.simUrl,
     ...opts.env,
   };
-  const apis = await Promise.all(Array.from({ length: size }, () => spawnApi(env, 60_000)));
+  const apis = await Promise.all(Array.from({ length: size }, () => spawnApi(env, 60_000, undefined, opts.nodeArgs)));
   return {
     h,
     apis,
     env,
     async add() {
-      const api = await spawnApi(env, 60_000);
+      const api = await spawnApi(env, 60_000, undefined, opts.nodeArgs);
       apis.push(api);
       return api;
     },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startHarness, type Harness } from '../support/harness';
 import { spawnApi, type ApiProcess } from '../support/processes';
+import { sample } from '../support/prom-text';
 
 jest.setTimeout(120_000);
 
@@ -98,6 +99,31 @@ describe('WEB_CONCURRENCY workers', () => {
       expect(logLines(api).some((l) => l.msg === 'all workers stopped')).toBe(true);
     } finally {
       h.sim.faults.clear();
+      await api.stop('SIGKILL');
+    }
+  });
+
+  it('when WEB_CONCURRENCY=2, then /metrics (on whichever worker answers) counts the requests of both workers', async () => {
+    const token = 'metrics-test-token';
+    const api = await spawnApi({ ...env(), METRICS_TOKEN: token }, 60_000);
+    try {
+      const listening = () => pidsThat(api, (l) => /listening on/.test(l.msg ?? ''));
+      await until(() => listening().size === 2, 'two workers listening');
+      // one connection per request: the primary hands connections to the workers in turn
+      const SENT = 20;
+      for (let i = 0; i < SENT; i++) expect(await get(`${api.url}/healthz`)).toBe(200);
+      await until(() => logLines(api).filter((l) => l.path === '/healthz').length === SENT, 'every request logged');
+      const served = pidsThat(api, (l) => l.path === '/healthz');
+      expect(served.size).toBe(2); // both workers served a share, neither all
+      const counted: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${api.url}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        counted.push(sample(await res.text(), 'twdown_http_requests_total', { method: 'GET', route: '/healthz', status: '200' }) ?? 0);
+      }
+      // each scrape (served by either worker) reports all 20
+      expect(counted).toEqual([SENT, SENT, SENT, SENT]);
+    } finally {
       await api.stop('SIGKILL');
     }
   });

@@ -18,13 +18,19 @@ export interface ApiProcess {
  * Starts the real server (`apps/api/src/main.ts`, or another script that logs the same
  * "listening on http://localhost:PORT" line) as its own OS process on a free port.
  */
-export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000, script = 'apps/api/src/main.ts'): Promise<ApiProcess> {
+export async function spawnApi(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  script = 'apps/api/src/main.ts',
+  /** extra node flags after tsx's loader, before the script (e.g. the drill-6 memory probe) */
+  nodeArgs: string[] = [],
+): Promise<ApiProcess> {
   // node with tsx's loader rather than the tsx CLI: the CLI relays signals through a child and
   // SIGKILLs it when the child does not confirm within 30 ms (a busy server under load), which
   // would turn a graceful SIGTERM into resets.
   return spawnServer({
     command: process.execPath,
-    args: ['--import', 'tsx', script],
+    args: ['--import', 'tsx', ...nodeArgs, script],
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     timeoutMs,

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { serveClusterMetrics } from '../../modules/metrics/cluster-metrics';
 import type { Logger } from '../logger/logger';
 
 export interface PrimaryOptions {
@@ -63,6 +64,8 @@ export function runClusterPrimary(opts: PrimaryOptions): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
+  // /metrics on any worker reports the sum over all of them
+  serveClusterMetrics();
   logger.info({ workers: opts.workers }, 'starting API workers (WEB_CONCURRENCY)');
   for (let i = 0; i < opts.workers; i++) fork();
 }

@@ -131,14 +131,120 @@ function enforceDeadline(redis: SingleRedis, timeoutMs: number): SingleRedis {
 }
 
 /**
+ * The same deadline for a Redis Cluster. A cluster routes each command over one of many node
+ * connections (and may re-route it: MOVED, ASK, CLUSTERDOWN and failover retries), so the
+ * deadline is split in two:
+ * - the caller's: every command entering the cluster client is rejected at its deadline (checked
+ *   again after the poll phase, as above), with the reject the command had before the cluster
+ *   wrapped it, so no redirection or retry can keep it waiting longer; and a command that timed
+ *   out is never sent again (a retry after the deadline would count a request the caller has
+ *   already handled as failed);
+ * - the node's: at a deadline, every ready node connection whose oldest unanswered command was
+ *   written more than a deadline ago has gone silent and is dropped (ioredis re-makes it when a
+ *   command needs that node), and commands for that node are refused at once until a connection
+ *   to it is ready again. A node that answers, even with an error, is left alone.
+ * Why not ioredis's `commandTimeout`: the busy-event-loop false timeouts of enforceDeadline(),
+ * which made 3 processes admit 67 requests of a limit of 60.
+ */
+/** How often a silent cluster node is tried again (one server's client: retryDelay, at most 1 s). */
+const PROBE_MS = 250;
+
+function enforceClusterDeadline(cluster: Cluster, timeoutMs: number): Cluster {
+  const writtenAt = new WeakMap<object, number>();
+  const expired = new WeakSet<Command>();
+  const watched = new WeakSet<SingleRedis>();
+  /** host:port of nodes dropped for silence, until a connection to them is ready again */
+  const silent = new Set<string>();
+  const keyOf = (node: SingleRedis) => `${node.options.host ?? ''}:${node.options.port ?? ''}`;
+  const watchNode = (node: SingleRedis) => {
+    if (watched.has(node)) return;
+    watched.add(node);
+    node.on('ready', () => silent.delete(keyOf(node)));
+    const send = node.sendCommand.bind(node);
+    node.sendCommand = ((command: Command, stream?: Parameters<SingleRedis['sendCommand']>[1]) => {
+      // already answered (as a failure) to its caller: a retry or an offline-queue flush must not run it now
+      if (expired.has(command)) return command.promise;
+      // A node found silent is refused at once until a new connection to it is ready (as one
+      // server's dropped connection is), rather than costing every command a deadline in the
+      // new connection's queue; the connection attempt goes on, and its ready check (INFO, let
+      // through) is the probe that ends it.
+      if (node.status !== 'ready' && command.name !== 'info' && silent.has(keyOf(node))) {
+        if (node.status === 'wait') node.connect().catch(() => undefined);
+        command.reject(new Error(`Redis node ${keyOf(node)} is not answering`));
+        return command.promise;
+      }
+      writtenAt.set(command, performance.now());
+      return send(command, stream);
+    });
+  };
+  // Node connections are made inside the constructor (the first ones) and on demand later.
+  cluster.nodes('all').forEach(watchNode);
+  cluster.on('+node', watchNode);
+  // While a node is silent, try a connection to it every PROBE_MS, as one server's client
+  // reconnects by itself: without this the node would only be tried again when a command needs
+  // it, and that command (and any burst with it) would be refused although the node is back.
+  let probe: NodeJS.Timeout | undefined;
+  const probeSilentNodes = () => {
+    if (silent.size === 0 || cluster.status === 'end') {
+      clearInterval(probe);
+      probe = undefined;
+      return;
+    }
+    // re-reads the slot map, which re-creates a (lazy) connection for every node that lost its own
+    cluster.refreshSlotsCache();
+    for (const node of cluster.nodes('all')) {
+      if (node.status === 'wait' && silent.has(keyOf(node))) node.connect().catch(() => undefined);
+    }
+  };
+  const dropSilentNodes = () => {
+    const now = performance.now();
+    for (const node of cluster.nodes('all')) {
+      const oldest = node.commandQueue.peekFront();
+      const at = oldest ? writtenAt.get(oldest.command) : undefined;
+      if (node.status === 'ready' && at !== undefined && now - at >= timeoutMs) {
+        silent.add(keyOf(node));
+        node.stream.destroy();
+      }
+    }
+    if (silent.size > 0 && !probe) {
+      probe = setInterval(probeSilentNodes, PROBE_MS);
+      probe.unref();
+    }
+  };
+  const send = cluster.sendCommand.bind(cluster);
+  cluster.sendCommand = ((command: Command, stream?: Parameters<Cluster['sendCommand']>[1], node?: Parameters<Cluster['sendCommand']>[2]) => {
+    // Taken before the cluster wraps it with its redirection handling (first send only).
+    const reject = command.reject;
+    const result = send(command, stream, node) as Promise<unknown>;
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        expired.add(command);
+        reject.call(command, new Error(`Command timed out after ${timeoutMs} ms`));
+        dropSilentNodes();
+      });
+    }, timeoutMs);
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    result.then(done, done);
+    return result;
+  }) as Cluster['sendCommand'];
+  // The pub/sub subscriber made from this client keeps the same deadline, as on one server.
+  const duplicate = cluster.duplicate.bind(cluster);
+  cluster.duplicate = ((...args: Parameters<Cluster['duplicate']>) => enforceClusterDeadline(duplicate(...args), timeoutMs)) as Cluster['duplicate'];
+  return cluster;
+}
+
+/**
  * Commands fail fast while Redis is down (no offline queue, one retry) so callers can fall back
  * (insurance rate limiter, cache bypass) instead of hanging requests. A cluster client gets the
  * same settings: the cluster-level offline queue is off and the node connections take the
  * timeout and retry count (ioredis keeps the per-node offline queue on by design; MOVED/ASK
- * redirections and slot refreshes are its own business). A single server gets the deadline of
- * enforceDeadline(). A cluster has NO command deadline yet: enforceDeadline wraps one
- * connection's sendCommand (a cluster routes over many), and ioredis's own commandTimeout fires
- * falsely after a busy event loop (see enforceDeadline), which made 3 processes admit 67 of 60.
+ * redirections and slot refreshes are its own business). Both get a command deadline:
+ * enforceDeadline() on one server, enforceClusterDeadline() on a cluster.
  */
 export function createRedis(target: RedisTarget, logger: Logger, name = 'main', opts: { commandTimeoutMs?: number } = {}): Redis {
   const commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
@@ -146,7 +252,13 @@ export function createRedis(target: RedisTarget, logger: Logger, name = 'main', 
     'clusterNodes' in target
       ? new Cluster(target.clusterNodes, {
           enableOfflineQueue: false,
-          enableAutoPipelining: true,
+          // Off in a cluster: an auto-pipelined command's caller waits on its pipeline, which
+          // retries redirections and CLUSTERDOWN with commands of its own, out of reach of the
+          // deadline (enforceClusterDeadline); sent one by one, the caller's promise is the command's.
+          enableAutoPipelining: false,
+          // A cluster that says it is down is down: fail now (the callers fall back) rather than
+          // retry every 100 ms for up to 16 redirections (3.3 s measured with a frozen master).
+          retryDelayOnClusterDown: 0,
           clusterRetryStrategy: retryDelay,
           slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
           redisOptions: {
@@ -167,6 +279,7 @@ export function createRedis(target: RedisTarget, logger: Logger, name = 'main', 
           lazyConnect: false,
         });
   if (redis instanceof SingleRedis) enforceDeadline(redis, commandTimeoutMs);
+  else enforceClusterDeadline(redis, commandTimeoutMs);
   let lastError = '';
   const onError = (err: Error) => {
     // ioredis emits the same error on every reconnect attempt; log changes only.

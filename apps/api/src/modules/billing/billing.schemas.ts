@@ -22,3 +22,18 @@ export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
 
 /** POST /dashboard/api/billing/checkout and /billing/portal: where to send the browser. */
 export const billingRedirectSchema = z.object({ url: z.string().describe('A Stripe Checkout or Customer Portal page') });
+
+/**
+ * What the webhook relies on in a signed event. Only Stripe (or a holder of the endpoint secret)
+ * can sign one, but a signed event without these (found by the drill-6 fuzzer: a subscription
+ * event with an empty object) reached the database as `where: { id: undefined }` and answered
+ * 500; it is now a 400 like any other bad delivery.
+ */
+export const stripeEventShapeSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  created: z.number().int(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+/** Subscription events carry the subscription itself: our copy is keyed by its id. */
+export const stripeSubscriptionShapeSchema = z.object({ id: z.string().min(1), status: z.string().min(1) });

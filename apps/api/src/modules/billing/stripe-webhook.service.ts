@@ -3,6 +3,7 @@ import type { Logger } from '../../lib/logger/logger';
 import type { AuthCache } from '../keys/auth-cache';
 import type { CreditGrants } from '../credits/credit-grants';
 import type { ApplyOutcome, BillingRepository, SubscriptionState } from './billing.repository';
+import { stripeEventShapeSchema, stripeSubscriptionShapeSchema } from './billing.schemas';
 import { isStripeError, type StripeClient, type StripeEvent, type StripeSubscription } from './stripe.client';
 
 export type WebhookOutcome = ApplyOutcome | 'ignored';
@@ -150,6 +151,10 @@ export function createStripeWebhookService(deps: {
       const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
       if (!Number.isFinite(signedAt) || signedAt - Date.now() / 1000 > SIGNATURE_TOLERANCE_SECONDS) {
         throw new AppError('bad_request', 'Invalid Stripe signature (timestamp outside the tolerance)');
+      }
+      const shape = stripeEventShapeSchema.safeParse(event);
+      if (!shape.success || (shape.data.type.startsWith('customer.subscription.') && !stripeSubscriptionShapeSchema.safeParse(shape.data.data.object).success)) {
+        throw new AppError('bad_request', 'Malformed Stripe event');
       }
       return event;
     },

@@ -4,10 +4,12 @@
  * composition root, so their own code stays free of metrics calls. Later features (conversion)
  * register their instruments on `registry`.
  */
+import cluster from 'node:cluster';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KvStore } from '../../lib/kv/kv-store';
 import type { RateLimitService } from '../ratelimit/rate-limit.service';
 import type { StripeWebhookService } from '../billing/stripe-webhook.service';
+import { clusterScrape } from './cluster-metrics';
 import { observeXUpstream } from './x-upstream.metrics';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -94,13 +96,15 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
   });
 
   const nodeProcess = processMetrics();
+  // A worker of WEB_CONCURRENCY > 1 answers for every worker (cluster-metrics.ts); one process, for itself.
+  const scrape = cluster.isWorker ? clusterScrape([nodeProcess, registry]) : (): Promise<string> => Registry.merge([nodeProcess, registry]).metrics();
 
   return {
     /** This container's instruments; other features register theirs here. */
     registry,
     contentType: registry.contentType,
-    /** The exposition: Node process metrics and this container's. */
-    scrape: (): Promise<string> => Registry.merge([nodeProcess, registry]).metrics(),
+    /** The exposition: Node process metrics and this container's (of all workers under WEB_CONCURRENCY > 1). */
+    scrape,
     /** Records one answered HTTP request (the route pattern, never the raw path). */
     recordHttp(method: string, route: string, status: number, seconds: number) {
       const labels = { method, route, status: String(status) };
