@@ -28,7 +28,7 @@ const modules = {
     tests: ['apps/api/src/modules/keys/*.test.ts'],
   },
   ratelimit: {
-    mutate: ['apps/api/src/modules/ratelimit/*.ts'],
+    mutate: ['apps/api/src/modules/ratelimit/*.ts', '!apps/api/src/modules/ratelimit/*.test.ts'],
     tests: ['apps/api/src/modules/ratelimit/*.test.ts'],
   },
   sessions: {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connectTestRedis, deleteKeysWithPrefix } from '../../../../../tests/support/redis';
+import { Redis as SingleRedis } from 'ioredis';
+import { connectTestRedis, deleteKeysWithPrefix, REDIS_URL } from '../../../../../tests/support/redis';
 import { AppError } from '../../lib/errors/app-error';
 import { waitForRedis, type Redis } from '../../lib/redis/redis';
 import { createAuthThrottle } from './auth-throttle';
@@ -102,7 +103,10 @@ describe('auth throttle (real Redis)', () => {
     await t.attempt('10.0.0.7', 'secret.person@example.com');
     const keys = await redis.keys(`${prefix}:*`);
     expect(keys.length).toBe(3);
-    for (const k of keys) expect(k).not.toContain('secret.person');
+    for (const k of keys) {
+      expect(k).not.toContain('secret.person');
+      expect(k).toMatch(/^[\x21-\x7e]+$/); // printable: readable and typeable in redis-cli
+    }
     expect(keys.some((k) => k.includes('10.0.0.7'))).toBe(true);
   });
 
@@ -111,6 +115,18 @@ describe('auth throttle (real Redis)', () => {
     for (let i = 0; i < 5; i++) await t.attempt('', `u${i}@example.com`);
     expect(await outcome(t.attempt('', 'new@example.com'))).toBe('too_many_attempts:429');
     expect((await redis.keys(`${prefix}:ip*unknown`)).length).toBe(1);
+  });
+
+  it('when Redis is unreachable, then attempts are still limited per process and a success does not fail', async () => {
+    const dead = new SingleRedis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    try {
+      const t = throttle(dead);
+      for (let i = 0; i < 3; i++) await t.attempt('10.0.0.8', 'e@example.com');
+      expect(await outcome(t.attempt('10.0.0.8', 'e@example.com'))).toBe('too_many_attempts:429');
+      await expect(t.succeeded('10.0.0.8', 'e@example.com')).resolves.toBeUndefined();
+    } finally {
+      dead.disconnect();
+    }
   });
 
   it('when there is no Redis (embedded mode), then the same limits hold per process', async () => {

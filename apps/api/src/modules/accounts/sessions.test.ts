@@ -86,9 +86,11 @@ describe('dashboard sessions and CSRF (real PostgreSQL)', () => {
       const s = await sessions.create(userId);
       clock = new Date(s.expiresAt.getTime() - 1);
       expect(await sessions.resolve(s.token)).toEqual({ id: sha256(s.token), userId, csrfToken: s.csrfToken, expiresAt: s.expiresAt });
+      const bystander = await sessions.create(await newUser()); // created later: still live
       clock = s.expiresAt;
       expect(await sessions.resolve(s.token)).toBeNull();
       expect(await prisma.session.count({ where: { id: sha256(s.token) } })).toBe(0); // removed on sight
+      expect(await prisma.session.count({ where: { id: sha256(bystander.token) } })).toBe(1); // and nothing else
     });
 
     it.each([
@@ -238,6 +240,24 @@ describe('dashboard sessions and CSRF (real PostgreSQL)', () => {
       const res = cookie ? await req.set('Cookie', cookie) : await req;
       expect(res.status).toBe(401);
       expect(res.body.error.type).toBe('unauthenticated');
+    });
+
+    it('when a POST comes without a session, then 401 unauthenticated (not a CSRF refusal)', async () => {
+      const res = await request(app()).post('/api/thing').set('X-CSRF-Token', 'x');
+      expect(res.status).toBe(401);
+      expect(res.body.error.type).toBe('unauthenticated');
+    });
+
+    it('when no cookie parser ran or the CSRF guard runs without a session, then the answer is a refusal, never a 500', async () => {
+      const bare = express();
+      bare.get('/s', requireSession(sessions), (_req, res) => void res.json({ ok: true }));
+      bare.post('/c', csrfGuard(), (_req, res) => void res.json({ ok: true }));
+      bare.use(errorHandler(logger));
+      const s = await sessions.create(await newUser());
+      expect((await request(bare).get('/s').set('Cookie', `twdown_session=${s.token}`)).status).toBe(401);
+      const c = await request(bare).post('/c').set('X-CSRF-Token', s.csrfToken);
+      expect(c.status).toBe(403);
+      expect(c.body.error.type).toBe('csrf_failed');
     });
 
     it('when a handler asks for the user without a session, then 401 unauthenticated', async () => {

@@ -165,7 +165,8 @@ describe('key service (real PostgreSQL)', () => {
     const userId = await newUser();
     const k = await keys.create(userId);
     expect((await keys.revoke(null, k.view.id)).status).toBe('revoked');
-    expect((await appError(keys.revoke(null, randomUUID()))).code).toBe('not_found');
+    const err = await appError(keys.revoke(null, randomUUID()));
+    expect([err.code, err.message]).toEqual(['not_found', 'API key not found']);
   });
 
   it('when another account revokes or deletes a key, then not_found and the key keeps working', async () => {
