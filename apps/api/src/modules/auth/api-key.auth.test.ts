@@ -47,7 +47,7 @@ describe('API-key authentication (real PostgreSQL)', () => {
     return { app: a, cache, resolve };
   }
 
-  async function keyRow(opts: { revokedAt?: Date; expiresAt?: Date; complimentary?: boolean; subscription?: { status: string; priceId: string } } = {}) {
+  async function keyRow(opts: { revokedAt?: Date; expiresAt?: Date; complimentary?: boolean; subscription?: { status: string; priceId: string; pastDueSince?: Date } } = {}) {
     const key = makeKey();
     const user = await prisma.user.create({
       data: { email: `auth-${randomBytes(5).toString('hex')}@example.com`, complimentaryPremium: opts.complimentary ?? false },
@@ -169,6 +169,7 @@ describe('API-key authentication (real PostgreSQL)', () => {
     ['an active subscription to the plan', { subscription: { status: 'active', priceId: PLAN } }, true],
     ['an active subscription to another price', { subscription: { status: 'active', priceId: 'price_other' } }, false],
     ['a canceled subscription to the plan', { subscription: { status: 'canceled', priceId: PLAN } }, false],
+    ['a plan subscription past_due for 1 h (grace 72 h)', { subscription: { status: 'past_due', priceId: PLAN, pastDueSince: new Date(NOW.getTime() - 3_600_000) } }, true],
   ])('when the account has %s, then premium is %s', async (_name, opts, premium) => {
     const { key } = await keyRow(opts);
     const res = await request(app().app).get('/x').set('Authorization', `Bearer ${key}`);

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { Redis as SingleRedis } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../../../../../tests/support/redis';
 import { createLogger } from '../../lib/logger/logger';
 import { createRedis, waitForRedis, type Redis } from '../../lib/redis/redis';
@@ -35,12 +37,30 @@ describe('auth cache over Redis pub/sub', () => {
     await server.close();
   });
 
+  let warnings: string[] = [];
+  const capture = createLogger({
+    level: 'warn',
+    destination: new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) warnings.push(String((JSON.parse(line) as { msg?: string }).msg));
+        done();
+      },
+    }),
+  });
+  beforeEach(() => {
+    warnings = [];
+  });
+
   async function process(opts: { ttlMs?: number; outageTtlMs?: number; now?: () => number } = {}) {
     const redis = createRedis({ url: server.url }, logger, 'test');
     await waitForRedis(redis);
-    const cache = createAuthCache({ ttlMs: opts.ttlMs ?? 60_000, outageTtlMs: opts.outageTtlMs, heartbeatMs: 50, redis, logger, now: opts.now });
+    const cache = createAuthCache({ ttlMs: opts.ttlMs ?? 60_000, outageTtlMs: opts.outageTtlMs, heartbeatMs: 50, redis, logger: capture, now: opts.now });
     opened.push({ cache, redis });
+    const started = Date.now();
     await cache.listen();
+    // subscribed: listen() returns then, not after its 2 s start-up allowance
+    expect(Date.now() - started).toBeLessThan(1500);
+    await cache.listen(); // a second call is a no-op
     return cache;
   }
 
@@ -89,8 +109,11 @@ describe('auth cache over Redis pub/sub', () => {
     t += 6_000;
     expect(b.get('h1')?.userId).toBe('u1'); // channel up: the full TTL
     expect(b.get('miss')).toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
+    warnings = []; // (closing the previous tests' caches logs too)
     await server.stop();
     await new Promise((r) => setTimeout(r, 300));
+    expect(warnings.filter((w) => w.startsWith('auth invalidation channel down'))).toHaveLength(1);
     expect(b.get('h1')).toBeUndefined(); // 6 s old, outage TTL 5 s
     expect(b.get('miss')).toBeUndefined();
     b.set('h2', principal('u2'), b.generation());
@@ -101,6 +124,74 @@ describe('auth cache over Redis pub/sub', () => {
     b.set('h3', principal('u3'), b.generation());
     t += 10_000;
     expect(b.get('h3')?.userId).toBe('u3'); // full TTL again
+  });
+
+  it('when Redis freezes (SIGSTOP), then the heartbeat notices and entries are trusted for the outage TTL only', async () => {
+    let t = 1_000_000;
+    const b = await process({ ttlMs: 60_000, outageTtlMs: 5_000, now: () => t });
+    b.set('h1', principal('u1'), b.generation());
+    t += 6_000;
+    expect(b.get('h1')?.userId).toBe('u1');
+    server.proc.kill('SIGSTOP');
+    try {
+      // heartbeat every 50 ms, command deadline 300 ms: down well within 800 ms
+      await new Promise((r) => setTimeout(r, 800));
+      expect(b.get('h1')).toBeUndefined();
+    } finally {
+      server.proc.kill('SIGCONT');
+    }
+  });
+
+  it('when a cache is closed, then its subscription is gone; closing one that never listened is fine', async () => {
+    const b = await process();
+    const admin = createRedis({ url: server.url }, logger, 'admin');
+    try {
+      await waitForRedis(admin);
+      const count = async () => Number(((await admin.call('PUBSUB', 'NUMSUB', 'twdown:auth:invalidate')) as [string, number])[1]);
+      expect(await count()).toBe(1);
+      await b.close();
+      await until(() => true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await count()).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
+    await expect(createAuthCache({ ttlMs: 1000, redis: null, logger }).close()).resolves.toBeUndefined();
+  });
+
+  it('when Redis is configured but the channel is not subscribed yet, then the outage TTL applies', () => {
+    let t = 0;
+    const dead = new SingleRedis(server.url, { lazyConnect: true, enableOfflineQueue: false });
+    const cache = createAuthCache({ ttlMs: 60_000, outageTtlMs: 5_000, redis: dead, logger, now: () => t });
+    cache.set('h', principal('u'), cache.generation());
+    t = 6_000;
+    expect(cache.get('h')).toBeUndefined();
+    dead.disconnect();
+  });
+
+  it('when Redis is unreachable at start-up, then listen() gives up waiting after about 2 s', async () => {
+    const dead = createRedis({ url: 'redis://127.0.0.1:1' }, logger, 'dead');
+    const cache = createAuthCache({ ttlMs: 60_000, redis: dead, logger: capture });
+    const started = Date.now();
+    try {
+      await cache.listen();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await cache.close();
+      dead.disconnect();
+    }
+  });
+
+  it('when a publish fails, then it is logged and the local cache is still invalidated', async () => {
+    const dead = new SingleRedis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false });
+    const cache = createAuthCache({ ttlMs: 60_000, redis: dead, logger: capture });
+    cache.set('h', principal('u'), cache.generation());
+    cache.keyChanged('h');
+    await cache.drain();
+    expect(cache.get('h')).toBeUndefined();
+    expect(warnings.some((w) => w.startsWith('auth invalidation not published'))).toBe(true);
+    dead.disconnect();
   });
 
   it('when the cache TTL is 0, then nothing is cached', async () => {

@@ -130,8 +130,12 @@ describe('usage service (real Redis and PostgreSQL)', () => {
   it('when the flush to Redis fails, then its counts are kept and added to the next flush', async () => {
     const usage = service();
     const a = await newKey();
+    const b = await newKey();
     for (let i = 0; i < 2; i++) usage.record(a, 'ok');
     usage.record(a, 'limited');
+    t = T + HOUR;
+    usage.record(b, 'ok'); // another key, another hour: kept apart
+    t = T;
     const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
     redis.disconnect();
     await ended;
@@ -142,15 +146,18 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     usage.record(a, 'ok');
     await usage.flush();
     expect((await rows(a.keyId))[0]).toMatchObject({ requests: 5, limited: 2 });
+    expect(await rows(b.keyId)).toEqual([{ hour: '2026-06-10T16:00:00.000Z', requests: 1, limited: 0, userId: b.userId }]);
   });
 
   it('when a key is used, then last_used_at is written once a minute at most (Redis mode)', async () => {
     const usage = service();
     const a = await newKey();
+    const idle = await newKey();
     usage.record(a, 'ok');
     await usage.flushLocal();
     const first = await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } });
     expect(first.lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: idle.keyId } })).lastUsedAt).toBeNull(); // only used keys
     const marker = await redis.ttl(`${prefix}:{${a.keyId}}:lastused`);
     expect(marker).toBeGreaterThan(55);
     expect(marker).toBeLessThanOrEqual(60);
