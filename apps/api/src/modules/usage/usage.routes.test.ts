@@ -66,6 +66,8 @@ describe('GET /usage (real PostgreSQL)', () => {
   }
 
   it('when the key reads its usage, then it sees the key, its standing without a count, the recorded requests and credits', async () => {
+    const stranger = await rig(); // another account's usage must not show
+    await request(stranger.app).get('/usage');
     const { app, key } = await rig();
     const res = await request(app).get('/usage');
     expect(res.status).toBe(200);
