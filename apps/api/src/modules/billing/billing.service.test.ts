@@ -83,8 +83,14 @@ describe('billing service', () => {
     expect(stored.stripeCustomerId).toMatch(/^cus_/);
     const customer = standin.customers.get(stored.stripeCustomerId ?? '');
     expect(customer?.email).toBe(user.email);
+    expect(customer?.metadata).toEqual({ userId: user.id });
+    expect(billing().configured).toBe(true);
     const session = [...standin.checkoutSessions.values()].find((s) => s.url === url);
     expect(session).toMatchObject({
+      mode: 'subscription',
+      metadata: { userId: user.id },
+      _price: PLAN,
+      _subscriptionMetadata: { userId: user.id },
       customer: stored.stripeCustomerId,
       client_reference_id: user.id,
       success_url: `${BASE}/dashboard?billing=success`,

@@ -319,6 +319,24 @@ describe('stripe webhook service', () => {
       expect([row.userId, row.status]).toEqual([userId, 'past_due']);
     });
 
+    it('when a subscription is deleted, then it is stored as canceled', async () => {
+      const { svc } = service();
+      const userId = await newUser();
+      const id = subId();
+      await svc.handle(event('customer.subscription.created', sub({ id, userId, items: [{ price: { id: PLAN } }] }), 1_800_000_000));
+      expect(await svc.handle(event('customer.subscription.deleted', sub({ id, userId, status: 'canceled', items: [{ price: { id: PLAN } }] }), 1_800_000_100))).toBe('applied');
+      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).status).toBe('canceled');
+    });
+
+    it('when an invoice event’s subscription names its account only in metadata, then it is linked by that', async () => {
+      const { svc } = service();
+      const userId = await newUser();
+      const id = subId();
+      standinSub(id, `cus_unlinked_${id}`, 'active', PLAN, userId);
+      expect(await svc.handle(event('invoice.paid', { id: 'in_m', subscription: id }))).toBe('applied');
+      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).userId).toBe(userId);
+    });
+
     it('when an invoice belongs to no subscription, then nothing is stored', async () => {
       expect(await service().svc.handle(event('invoice.paid', { id: 'in_2', customer: 'cus_none', parent: null }))).toBe('applied');
     });
