@@ -174,6 +174,20 @@ describe('rate limit service with Redis (shared windows)', () => {
     expect(await redis.exists(`${prefix}:{fresh}:minute`)).toBe(0);
   });
 
+  it('when the window started 30 s ago (another process), then Reset comes from its TTL and a full window refuses, also when only read', async () => {
+    await redis.set(`${prefix}:{acct}:minute`, '2', 'PX', 30_000);
+    const s = createRateLimitService({ redis, windows: windowsFromLimits(LIMITS), keyPrefix: prefix });
+    const before = Date.now() / 1000;
+    const d = byName((await s.consume('acct')).windows);
+    expect(d.minute?.remaining).toBe(0);
+    expect(d.minute?.resetIn).toBeGreaterThanOrEqual(29);
+    expect(d.minute?.resetIn).toBeLessThanOrEqual(31);
+    expect(d.minute?.resetAt).toBeLessThanOrEqual(before + 31);
+    const peeked = byName(await s.peek('acct'));
+    expect(peeked.minute?.allowed).toBe(false);
+    expect(peeked.hour?.allowed).toBe(true);
+  });
+
   it('when a counter has no expiry (a bug elsewhere), then the window starts over instead of never ending', async () => {
     await redis.set(`${prefix}:{acct}:minute`, '3');
     const s = createRateLimitService({ redis, windows: windowsFromLimits(LIMITS), keyPrefix: prefix });
