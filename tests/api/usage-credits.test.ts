@@ -77,3 +77,15 @@ describe('credits in usage', () => {
     expect(res.body.data).toBeUndefined();
   });
 });
+
+describe('GET /api/v1/usage, other methods', () => {
+  it('when another method is used, then 405 in the envelope with Allow: GET', async () => {
+    const { key } = await h.createKey();
+    for (const method of ['post', 'put', 'delete'] as const) {
+      const res = await request(h.app)[method]('/api/v1/usage').set(bearer(key));
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('GET');
+      expect(res.body).toMatchObject({ code: -1, error: { type: 'method_not_allowed' } });
+    }
+  });
+});

@@ -41,6 +41,8 @@ const retryDelay = (times: number) => Math.min(times * 100, 1000);
 /** The default of REDIS_COMMAND_TIMEOUT_MS (callers without a configuration, e.g. the CLI). */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 300;
 
+const ignore = (): void => undefined;
+
 interface Pending {
   command: Command;
   /** performance.now() by which the answer must have come */
@@ -117,6 +119,10 @@ function enforceDeadline(redis: SingleRedis, timeoutMs: number): SingleRedis {
     const reject = command.reject;
     command.reject = (err: Error) => {
       pending.failed = true;
+      // A command nobody awaits (ioredis's own, e.g. the subscriber's re-subscribe, flushed with
+      // "Connection is closed" when a deadline drops the connection) must not become an
+      // unhandled rejection, which would end the process; callers' own handlers still see it.
+      command.promise.catch(ignore);
       reject(err);
     };
     queue.push(pending);

@@ -47,4 +47,32 @@ describe('auth cache', () => {
     cache.keyChanged('new');
     expect(cache.get('new')).toBeUndefined();
   });
+
+  it('when an entry or a miss is exactly as old as the TTL, then it still counts; 1 ms later it does not', () => {
+    let t = 0;
+    const cache = createAuthCache({ ttlMs: 1000, redis: null, logger, now: () => t });
+    cache.set('hit', principal('u4'), cache.generation());
+    cache.set('miss', null, cache.generation());
+    t = 1000;
+    expect(cache.get('hit')?.userId).toBe('u4');
+    expect(cache.get('miss')).toBeNull();
+    t = 1001;
+    expect(cache.get('hit')).toBeUndefined();
+    expect(cache.get('miss')).toBeUndefined();
+  });
+
+  it('when up to 10 000 made-up keys were seen, then all are remembered; the 10 001st pushes out the oldest', () => {
+    const cache = createAuthCache({ ttlMs: 60_000, redis: null, logger });
+    for (let i = 0; i < 10_000; i++) cache.set(`fake-${i}`, null, cache.generation());
+    expect(cache.get('fake-0')).toBeNull();
+    expect(cache.get('fake-1')).toBeNull();
+    cache.set('fake-10000', null, cache.generation());
+    expect(cache.get('fake-0')).toBeUndefined();
+    expect(cache.get('fake-1')).toBeNull();
+    expect(cache.get('fake-10000')).toBeNull();
+  });
+
+  it('when listen() is called without Redis, then it is a no-op', async () => {
+    await expect(createAuthCache({ ttlMs: 1000, redis: null, logger }).listen()).resolves.toBeUndefined();
+  });
 });
