@@ -130,16 +130,28 @@ export function createRateLimitService(deps: {
     const t0 = now();
     const args = [...k.keys, specArg, count ? '1' : '0'];
     let handedOver: string[] | null = null;
+    let outage: number[] | null = null;
     const hasLocal = k.local.some((x) => x > 0);
     if (k.epoch !== epoch || hasLocal) {
       args.push(specs.map((_, i) => ((k.ends[i] ?? 0) > t0 ? `${k.seen[i] ?? 0}:${k.local[i] ?? 0}:${k.ends[i] ?? 0}` : '0:0:0')).join(','));
       // handed to this call alone: a concurrent call must not add the outage's admissions twice
-      // (if this call fails, the insurance path derives them again from its memory limiter)
-      if (hasLocal) handedOver = k.ends.map((end) => `${accountId}:${end}`);
+      if (hasLocal) {
+        handedOver = k.ends.map((end) => `${accountId}:${end}`);
+        outage = [...k.local];
+      }
       k.local.fill(0);
       k.epoch = epoch;
     }
-    const out = await script(args);
+    let out: number[];
+    try {
+      out = await script(args);
+    } catch (err: unknown) {
+      // not handed over after all: the outage's admissions stay with this process, for the
+      // standing it reports (peek) and for the next call that reaches Redis (consume's insurance
+      // path derives them again from its memory limiter anyway)
+      if (outage) outage.forEach((x, i) => (k.local[i] = (k.local[i] ?? 0) + x));
+      throw err;
+    }
     const admitted = out[0] === 1;
     const at = out[1] ?? t0;
     const windows: WindowState[] = [];
