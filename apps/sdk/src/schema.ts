@@ -2261,6 +2261,7 @@ export interface paths {
                                         rate_limited: number;
                                     }[];
                                 };
+                                /** @description The 30 UTC calendar days ending today, one point per day */
                                 last_30d: {
                                     totals: {
                                         requests: number;
@@ -2272,6 +2273,7 @@ export interface paths {
                                         rate_limited: number;
                                     }[];
                                 };
+                                /** @description The same 30 UTC days per key id (keys of this account with any use): they add up to last_30d's totals */
                                 per_key_30d: {
                                     [key: string]: {
                                         requests: number;
@@ -3736,6 +3738,7 @@ export interface components {
                         rate_limited: number;
                     }[];
                 };
+                /** @description The 30 UTC calendar days ending today, one point per day */
                 last_30d: {
                     totals: {
                         requests: number;
@@ -3747,6 +3750,7 @@ export interface components {
                         rate_limited: number;
                     }[];
                 };
+                /** @description The same 30 UTC days per key id (keys of this account with any use): they add up to last_30d's totals */
                 per_key_30d: {
                     [key: string]: {
                         requests: number;

@@ -16,8 +16,10 @@ export const usageDataSchema = z.object({
   key: z.object({ id: z.string(), prefix: z.string(), name: z.string() }).describe('The key used for this call'),
   windows: z.array(windowStandingSchema),
   last_24h: z.object({ totals, hourly: z.array(point) }),
-  last_30d: z.object({ totals, daily: z.array(point) }),
-  per_key_30d: z.record(z.string(), totals),
+  last_30d: z.object({ totals, daily: z.array(point) }).describe('The 30 UTC calendar days ending today, one point per day'),
+  per_key_30d: z
+    .record(z.string(), totals)
+    .describe("The same 30 UTC days per key id (keys of this account with any use): they add up to last_30d's totals"),
   credits: creditsStandingSchema,
 });
 

@@ -236,10 +236,10 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     await at('2026-06-09T16:00:00.000Z', a.keyId, 7, 0); // the oldest hour of the last 24
     await at('2026-06-09T15:00:00.000Z', b.keyId, 11, 2); // 25 h ago: daily only
     await at('2026-05-12T00:00:00.000Z', b.keyId, 13, 3); // the first day of the 30
-    // per_key_30d covers the 720 hours (30 × 24) ending with the current one, from 05-11T16:00,
-    // while last_30d.daily shows 30 UTC calendar days, from 05-12 (see docs/security.md)
-    await at('2026-05-11T16:00:00.000Z', a.keyId, 100, 10); // the first of the 720 hours: per key only
-    await at('2026-05-11T15:00:00.000Z', a.keyId, 1000, 1000); // 721 hours ago: nowhere
+    // per_key_30d covers the same 30 UTC calendar days as last_30d (from 05-12), not the 720
+    // hours ending now (which would start at 05-11T16:00): the per-key sums add up to the totals
+    await at('2026-05-11T23:00:00.000Z', a.keyId, 100, 10); // the day before the 30: nowhere
+    await at('2026-05-11T16:00:00.000Z', a.keyId, 1000, 1000); // 720 hours ago, still the day before: nowhere
     await at('2026-06-10T14:00:00.000Z', stranger.keyId, 99, 99);
     usage.record(a, 'ok'); // not flushed yet: the summary flushes first
     const s = await usage.summary({ userId: a.userId }, { hours: 24, days: 30 });
@@ -253,7 +253,7 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     expect(s.last_30d.daily[28]).toEqual({ at: '2026-06-09T00:00:00.000Z', requests: 18, rate_limited: 2 });
     expect(s.last_30d.daily[29]).toEqual({ at: '2026-06-10T00:00:00.000Z', requests: 6, rate_limited: 1 });
     expect(s.last_30d.totals).toEqual({ requests: 37, rate_limited: 6 });
-    expect(s.per_key_30d).toEqual({ [a.keyId]: { requests: 113, rate_limited: 11 }, [b.keyId]: { requests: 24, rate_limited: 5 } });
+    expect(s.per_key_30d).toEqual({ [a.keyId]: { requests: 13, rate_limited: 1 }, [b.keyId]: { requests: 24, rate_limited: 5 } });
     const onlyB = await usage.summary({ userId: a.userId, keyId: b.keyId }, { hours: 24, days: 30 });
     expect(onlyB.last_30d.totals).toEqual({ requests: 24, rate_limited: 5 });
     expect(onlyB.last_24h.totals).toEqual({ requests: 0, rate_limited: 0 });

@@ -203,7 +203,9 @@ export function createUsageService(deps: {
         deps.logger.warn({ err: String(err) }, 'usage flush failed; showing the last flushed figures');
       }
       const end = hourStart(now());
-      const since = new Date(end - (opts.days * 24 - 1) * HOUR_MS);
+      // the 30 (opts.days) UTC calendar days ending today, and the 24 (opts.hours) hours ending now
+      const firstDay = Date.parse(`${new Date(end - (opts.days - 1) * 24 * HOUR_MS).toISOString().slice(0, 10)}T00:00:00.000Z`);
+      const since = new Date(Math.min(firstDay, end - (opts.hours - 1) * HOUR_MS));
       const rows = await deps.repo.hoursSince(filter, since);
       const hourly = new Map<number, UsagePoint>();
       for (let i = opts.hours - 1; i >= 0; i--) {
@@ -223,10 +225,9 @@ export function createUsageService(deps: {
           h.rate_limited += r.rateLimited;
         }
         const d = daily.get(r.hour.toISOString().slice(0, 10));
-        if (d) {
-          d.requests += r.requests;
-          d.rate_limited += r.rateLimited;
-        }
+        if (!d) continue; // per key: the same days as last_30d, so the two totals add up
+        d.requests += r.requests;
+        d.rate_limited += r.rateLimited;
         const k = perKey.get(r.keyId) ?? { requests: 0, rate_limited: 0 };
         k.requests += r.requests;
         k.rate_limited += r.rateLimited;
