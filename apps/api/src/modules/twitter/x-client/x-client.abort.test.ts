@@ -2,11 +2,9 @@
  * One AbortSignal through the whole extraction: the deadline and a caller that goes away stop
  * every X call (retries, fallbacks, token activation), checked on the simulator's counters.
  */
-import type { Redis } from '../../../lib/redis/redis';
-import { createXSim, type XSim } from '../../../../../x-sim/src/index';
 import { createExtractionService } from '../extraction.service';
-import { createXClient, type XClient, type XClientConfig } from './x-client';
-import { captureLogger, clientConfig, dropKeys, IDS, newRedis, uniquePrefix } from './x-client.test-helpers';
+import type { XClient, XClientConfig } from './x-client';
+import { captureLogger, IDS, useSimSuite } from './x-client.test-helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,33 +32,9 @@ async function warmUp(c: XClient, id: string): Promise<void> {
 }
 
 describe('one AbortSignal through the extraction (against the X simulator)', () => {
-  let sim: XSim;
-  let url: string;
-  let redis: Redis;
-  const suitePrefix = uniquePrefix('x-client-abort');
-  const clients: XClient[] = [];
-  let count = 0;
-
-  function client(overrides: Partial<XClientConfig>): XClient {
-    const c = createXClient({ redis, logger: captureLogger(), config: clientConfig(url, `${suitePrefix}${count++}:`, overrides) });
-    clients.push(c);
-    return c;
-  }
-
-  beforeAll(async () => {
-    sim = createXSim({ tokenBudget: 1_000 });
-    ({ url } = await sim.start());
-    redis = newRedis();
-  });
-  beforeEach(() => sim.reset());
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await dropKeys(redis, suitePrefix);
-    redis.disconnect();
-    await sim.stop();
-  });
+  const suite = useSimSuite('x-client-abort');
+  const { sim } = suite;
+  const client = (overrides: Partial<XClientConfig>): XClient => suite.client({ overrides });
 
   it('when the deadline passes while X hangs, then 503 comes at once and no X call goes out after it', async () => {
     // Per-attempt timeout 600 ms with 2 retries: without cancellation, retries and both fallbacks
@@ -111,9 +85,9 @@ describe('one AbortSignal through the extraction (against the X simulator)', () 
   });
 
   it('when one of two coalesced callers leaves, then the shared call goes on; when the last leaves, it stops', async () => {
-    const prefix = `${suitePrefix}svc${count++}:`;
+    const prefix = `${suite.prefix}svc:`;
     const xClient = client({ bodyTimeoutMs: 5_000, maxRetries: 0 });
-    const svc = createExtractionService({ xClient, redis, logger: captureLogger(), keyPrefix: prefix });
+    const svc = createExtractionService({ xClient, redis: suite.redis, logger: captureLogger(), keyPrefix: prefix });
     sim.faults.hang(1, 'graphql');
     const first = new AbortController();
     const second = new AbortController();

@@ -1,38 +1,12 @@
-import type { Redis } from '../../../lib/redis/redis';
 import { AppError } from '../../../lib/errors/app-error';
-import { createXSim, type XSim } from '../../../../../x-sim/src/index';
-import { createXClient, type XClient } from './x-client';
-import { captureLogger, clientConfig, dropKeys, newRedis, uniquePrefix } from './x-client.test-helpers';
+import type { XClient } from './x-client';
+import { useSimSuite } from './x-client.test-helpers';
 
 /** Broadcast replays (docs/x-upstream.md, "Broadcasts and Spaces"), against the simulator. */
 describe('X client: broadcast replays (against the X simulator)', () => {
-  let sim: XSim;
-  let url: string;
-  let redis: Redis;
-  const suitePrefix = uniquePrefix('x-client-broadcast');
-  const clients: XClient[] = [];
-  let count = 0;
-
-  function client(): XClient {
-    const c = createXClient({ redis, logger: captureLogger(), config: clientConfig(url, `${suitePrefix}${count++}:`, { maxRetries: 0 }) });
-    clients.push(c);
-    return c;
-  }
-
-  beforeAll(async () => {
-    sim = createXSim({ tokenBudget: 1_000 });
-    ({ url } = await sim.start());
-    redis = newRedis();
-  });
-  beforeEach(() => sim.reset());
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await dropKeys(redis, suitePrefix);
-    redis.disconnect();
-    await sim.stop();
-  });
+  const suite = useSimSuite('x-client-broadcast');
+  const { sim } = suite;
+  const client = (): XClient => suite.client({ overrides: { maxRetries: 0 } });
 
   it('when the broadcast has ended, then show.json and the stream status give one card video with the replay playlist', async () => {
     const outcome = await client().fetchTweet('992016');

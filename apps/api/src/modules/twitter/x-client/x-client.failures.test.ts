@@ -1,23 +1,16 @@
-import type { Redis } from '../../../lib/redis/redis';
 import { AppError } from '../../../lib/errors/app-error';
-import { createXSim, type XSim } from '../../../../../x-sim/src/index';
-import { createXClient, type XClient, type XClientConfig } from './x-client';
-import { captureLogger, clientConfig, dropKeys, IDS, newRedis, uniquePrefix } from './x-client.test-helpers';
+import { createXSim } from '../../../../../x-sim/src/index';
+import type { XClient, XClientConfig } from './x-client';
+import { captureLogger, IDS, useSimSuite } from './x-client.test-helpers';
 
 describe('X client failures, fallback and breaker (against the X simulator)', () => {
-  let sim: XSim;
-  let url: string;
-  let redis: Redis;
-  const suitePrefix = uniquePrefix('x-client-failures');
-  const clients: XClient[] = [];
+  const suite = useSimSuite('x-client-failures');
+  const { sim } = suite;
   let logger = captureLogger();
-  let clientCount = 0;
 
-  function client(overrides: Partial<XClientConfig> = {}, baseUrl = url): XClient {
+  function client(overrides: Partial<XClientConfig> = {}, baseUrl?: string): XClient {
     logger = captureLogger();
-    const c = createXClient({ redis, logger, config: clientConfig(baseUrl, `${suitePrefix}${clientCount++}:`, overrides) });
-    clients.push(c);
-    return c;
+    return suite.client({ overrides, logger, ...(baseUrl === undefined ? {} : { baseUrl }) });
   }
 
   async function rejection(p: Promise<unknown>): Promise<AppError> {
@@ -28,21 +21,6 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
     return err;
   }
-
-  beforeAll(async () => {
-    sim = createXSim({ tokenBudget: 1_000 });
-    ({ url } = await sim.start());
-    redis = newRedis();
-  });
-  beforeEach(() => sim.reset());
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await dropKeys(redis, suitePrefix);
-    redis.disconnect();
-    await sim.stop();
-  });
 
   it('when TweetResultByRestId stays rate-limited after a token change, then TweetDetail answers with the media', async () => {
     const c = client();

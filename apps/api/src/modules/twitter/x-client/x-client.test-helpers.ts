@@ -1,8 +1,12 @@
-/** Test support for the X client suites: a capturing logger, Redis key hygiene, a config factory. */
+/**
+ * Test support for the X client suites: a capturing logger, Redis key hygiene, a config factory,
+ * and the lifecycle every simulator-backed suite shares (useSimSuite).
+ */
 import { randomUUID } from 'node:crypto';
 import { connectTestRedis, deleteKeysWithPrefix } from '../../../../../../tests/support/redis';
+import { createXSim, type XSim } from '../../../../../x-sim/src/index';
 import type { Redis } from '../../../lib/redis/redis';
-import type { XClientConfig } from './x-client';
+import { createXClient, type XClient, type XClientConfig } from './x-client';
 import type { Logger } from './x-client.types';
 
 export interface LogEntry {
@@ -66,3 +70,66 @@ export const IDS = {
   protected: '992001',
   unknown: '123456789',
 } as const;
+
+export interface SimSuite {
+  /** The X simulator: started before the file's first test, reset before each, stopped after the last. */
+  readonly sim: XSim;
+  /** The simulator's base URL (inside tests and hooks). */
+  readonly url: string;
+  /** The run's Redis (inside tests and hooks); the file's keys are removed after its last test. */
+  readonly redis: Redis;
+  /** This file's Redis key prefix. */
+  readonly prefix: string;
+  /**
+   * An X client on the simulator, closed after the test. Its own key prefix (a fresh guest-token
+   * store) unless `prefix` is given; `baseUrl` points it elsewhere; `logger` to read its log.
+   */
+  client(opts?: { overrides?: Partial<XClientConfig>; prefix?: string; baseUrl?: string; logger?: Logger }): XClient;
+}
+
+/** Registers the simulator, Redis and client lifecycle of one test file (call it inside `describe`). */
+export function useSimSuite(name: string): SimSuite {
+  const sim = createXSim({ tokenBudget: 1_000 });
+  const prefix = uniquePrefix(name);
+  const clients: XClient[] = [];
+  let url: string | undefined;
+  let redis: Redis | undefined;
+  let count = 0;
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useSimSuite: ${what} exists once the suite has started (inside a test or hook)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    ({ url } = await sim.start());
+    redis = newRedis();
+  });
+  beforeEach(() => sim.reset());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    if (redis) {
+      await dropKeys(redis, prefix);
+      redis.disconnect();
+    }
+    await sim.stop();
+  });
+
+  return {
+    sim,
+    prefix,
+    get url() {
+      return started(url, 'url');
+    },
+    get redis() {
+      return started(redis, 'redis');
+    },
+    client(opts = {}) {
+      const config = clientConfig(opts.baseUrl ?? started(url, 'url'), opts.prefix ?? `${prefix}${count++}:`, opts.overrides);
+      const c = createXClient({ redis: started(redis, 'redis'), logger: opts.logger ?? captureLogger(), config });
+      clients.push(c);
+      return c;
+    },
+  };
+}

@@ -1,31 +1,16 @@
-import type { Redis } from '../../../lib/redis/redis';
 import { AppError } from '../../../lib/errors/app-error';
-import { createXSim, type XSim } from '../../../../../x-sim/src/index';
 import type { MediaItem, ParseOutcome, VideoMedia } from '../twitter.types';
-import { createXClient, type XClient } from './x-client';
-import { captureLogger, clientConfig, dropKeys, newRedis, uniquePrefix } from './x-client.test-helpers';
+import type { XClient } from './x-client';
+import { useSimSuite } from './x-client.test-helpers';
 
 /**
  * Player cards whose mp4s are only in a VMAP on video.twimg.com (docs/x-upstream.md, "Player
  * cards and VMAP"), against the simulator's media host, which serves a synthetic VMAP per card.
  */
 describe('X client: card videos from a VMAP (against the X simulator)', () => {
-  let sim: XSim;
-  let url: string;
-  let redis: Redis;
-  const suitePrefix = uniquePrefix('x-client-vmap');
-  const clients: XClient[] = [];
-  let count = 0;
-
-  function client(): XClient {
-    const c = createXClient({
-      redis,
-      logger: captureLogger(),
-      config: clientConfig(url, `${suitePrefix}${count++}:`, { mediaBaseUrl: `${url}/media`, maxRetries: 0 }),
-    });
-    clients.push(c);
-    return c;
-  }
+  const suite = useSimSuite('x-client-vmap');
+  const { sim } = suite;
+  const client = (): XClient => suite.client({ overrides: { mediaBaseUrl: `${suite.url}/media`, maxRetries: 0 } });
 
   function onlyVideo(outcome: ParseOutcome): VideoMedia {
     if (!outcome.ok) throw new Error(`expected a post, got ${outcome.reason}`);
@@ -35,21 +20,6 @@ describe('X client: card videos from a VMAP (against the X simulator)', () => {
   }
 
   const hasVmapMark = (media: readonly MediaItem[]): boolean => media.some((m) => 'vmap_url' in m);
-
-  beforeAll(async () => {
-    sim = createXSim({ tokenBudget: 1_000 });
-    ({ url } = await sim.start());
-    redis = newRedis();
-  });
-  beforeEach(() => sim.reset());
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await dropKeys(redis, suitePrefix);
-    redis.disconnect();
-    await sim.stop();
-  });
 
   it('when a promo_video_convo card has only a VMAP, then one VMAP fetch gives its mp4s and the mark is gone', async () => {
     const outcome = await client().fetchTweet('992022');
