@@ -1,6 +1,7 @@
 // Mutation testing of the modules where a silent bug costs money or trust (issue 7).
-//   npm run test:mutation                          all modules (slow: prefer one at a time)
+//   npm run test:mutation                          all modules, one Stryker run each (tests/mutation/run-all.cjs)
 //   MUTATION_MODULE=billing npm run test:mutation  one module (names in tests/mutation/modules.cjs)
+//   MUTATION_MODULE=billing npx stryker run        the same module, without the summary table
 // The sandbox directory must not start with a dot: express.static refuses paths through
 // dot-directories, which breaks the dashboard page tests inside the sandbox.
 import { execFileSync } from 'node:child_process';
@@ -24,7 +25,9 @@ export default {
   packageManager: 'npm',
   testRunner: 'jest',
   testRunnerNodeArgs: ['--experimental-vm-modules'],
-  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
+  // findRelatedTests: a mutant's jest run loads only the module's test files that import the
+  // mutated file (without it every test file of the scope is loaded again for every mutant).
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: true },
   // perTest: each mutant runs only the tests that executed its code in the dry run.
   coverageAnalysis: 'perTest',
   // Module-level code runs at import in every test file: a static mutant would need the whole
