@@ -3,11 +3,11 @@ import express, { type RequestHandler } from 'express';
 import { Redis as SingleRedis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import request from 'supertest';
-import { connectTestRedis, deleteKeysWithPrefix, REDIS_URL } from '../../../../../tests/support/redis';
+import { connectTestRedis, deleteKeysWithPrefix, REDIS_URL, startRedisServer } from '../../../../../tests/support/redis';
 import { AppError } from '../../lib/errors/app-error';
 import { errorHandler } from '../../lib/http/error-handler';
 import { createLogger } from '../../lib/logger/logger';
-import { waitForRedis, type Redis } from '../../lib/redis/redis';
+import { createRedis, waitForRedis, type Redis } from '../../lib/redis/redis';
 import type { KeyPrincipal } from '../keys/auth-cache';
 import type { UsageRecorder } from '../usage/usage.service';
 import { createAbuseLimits } from './abuse-limits';
@@ -202,10 +202,48 @@ describe('abuse limits', () => {
       const b = app(redis, prefix);
       await request(a).get('/refuse/invalid_api_key');
       await request(b).get('/refuse/invalid_api_key');
-      expect((await request(a).get('/refuse/invalid_api_key')).status).toBe(429);
+      const res = await request(a).get('/refuse/invalid_api_key');
+      expect(res.status).toBe(429);
+      // the seconds left in the IP's minute (the first refusal was just now), not a bare 1
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
     } finally {
       await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
+    }
+  });
+
+  it('when an IP is under its allowance, then the gate costs one GET per request (no MULTI); at the limit it reads the expiry', async () => {
+    // docs/architecture.md, "The hot path": one GET of the IP's counter, the full read
+    // (MULTI/GET/PTTL/EXEC) only for an IP at its limit. A private server, so its command
+    // statistics are this test's alone.
+    const server = await startRedisServer();
+    const redis = createRedis({ url: server.url }, logger, 'test');
+    try {
+      await waitForRedis(redis);
+      const a = app(redis, 'test:abuse:gate');
+      const calls = async (): Promise<Record<string, number>> => {
+        const info = String(await redis.call('INFO', 'commandstats'));
+        return Object.fromEntries([...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
+      };
+      const gateOnly = () => request(a).get('/refuse/missing_api_key'); // passes the gate, never counted
+      await redis.call('CONFIG', 'RESETSTAT');
+      expect((await gateOnly()).status).toBe(401); // no refusals yet: the key does not exist
+      expect((await request(a).get('/refuse/invalid_api_key')).status).toBe(401); // refusal 1 of 2
+      await redis.call('CONFIG', 'RESETSTAT');
+      for (let i = 0; i < 3; i++) expect((await gateOnly()).status).toBe(401);
+      const under = await calls();
+      expect(under.get).toBe(3);
+      expect(under.multi ?? 0).toBe(0);
+      expect((await request(a).get('/refuse/invalid_api_key')).status).toBe(401); // refusal 2 of 2
+      await redis.call('CONFIG', 'RESETSTAT');
+      const res = await gateOnly();
+      expect(res.status).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect((await calls()).multi).toBe(1);
+    } finally {
+      redis.disconnect();
+      await server.close();
     }
   });
 });
