@@ -6,7 +6,8 @@ const { selected } = require('./tests/mutation/modules.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // node plus bail at the first failing test (a mutant is killed by one): see the file
+  testEnvironment: require('node:path').join(__dirname, 'tests/mutation/bail-environment.cjs'),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   roots: ['<rootDir>/apps', '<rootDir>/tests'],
   testPathIgnorePatterns: ['/node_modules/', '/generated/'],

@@ -20,6 +20,8 @@ const TEMPLATE_LOCK = 7_310_001;
  * each process makes its own. The test databases come from tests/mutation/db-pool.ts.
  */
 export default async function globalSetup(): Promise<void> {
+  // a new jest run: no test failed yet (the flag of tests/mutation/bail-environment.cjs)
+  (globalThis as Record<symbol, unknown>)[Symbol.for('twdown.mutation.failedInThisRun')] = false;
   await ensureServices();
   if (!process.env.TWDOWN_TEST_TEMPLATE_DB) {
     const run = process.env.TWDOWN_MUTATION_RUN ?? `adhoc${randomBytes(3).toString('hex')}`;
