@@ -1,0 +1,161 @@
+import type { ErrorRequestHandler, Express, IRoute, NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** Express's own entry (application.js `app.handle`), which the Express types do not declare. */
+type AppHandle = { handle(req: Request, res: Response, done: NextFunction): void };
+
+/**
+ * One route of a mounted router (e.g. POST /api/v1/twitter) and everything Express runs for it:
+ * the same middleware function objects, in the same order. app.ts defines each list once and
+ * gives the same arrays to Express and to this.
+ */
+export interface CompiledRouteSpec {
+  /** upper case, as in req.method */
+  method: string;
+  /** the router's mount path, e.g. '/api/v1' */
+  mount: string;
+  /** the route inside that router (req.route under Express; its path is the metrics label's tail) */
+  route: Pick<IRoute, 'path'>;
+  /** the app-level middlewares Express runs before it reaches the router */
+  before: RequestHandler[];
+  /** the route's own handlers */
+  handlers: RequestHandler[];
+  /** the mounted router's error middlewares after the route */
+  routerErrors: ErrorRequestHandler[];
+  /** the app's error middlewares (the last one answers) */
+  appErrors: ErrorRequestHandler[];
+}
+
+type Step = (err: unknown) => void;
+
+/** What a rejected promise of a handler is passed on as (Express does the same). */
+const rejected = (err: unknown): unknown => err || new Error('Rejected promise');
+
+/**
+ * Answers requests whose method is `spec.method` and whose path (before `?`) is exactly
+ * mount + route.path with a small runner instead of Express's layer chain (which matches every
+ * app-level layer and every route of the router against the path, then dispatches the route's
+ * handlers one layer object at a time). Everything else goes to Express unchanged.
+ *
+ * The runner keeps what the handlers can see under Express: `app.handle`'s set-up (prototypes,
+ * req.res/res.req, res.locals), req.baseUrl/req.url trimmed to the mount inside the router and
+ * restored before the app's error middlewares, req.route set as the route is entered (the
+ * metrics label), a thrown error or rejected promise passed on as `next(err)`, and the exit from
+ * the router on an error one `setImmediate` later (as router 2.x leaves a router).
+ *
+ * It is installed as the app's own `handle`, so every way the app is served (the production HTTP
+ * server, `app.listen`, supertest) takes it.
+ */
+export function compileRoute(app: Express, spec: CompiledRouteSpec): void {
+  const path = `${spec.mount}${spec.route.path}`;
+  const query = `${path}?`;
+  const { before, handlers, routerErrors, appErrors } = spec;
+  const entry = app as unknown as AppHandle;
+  const expressHandle = entry.handle.bind(app);
+
+  function run(req: Request, res: Response): void {
+    let i = 0;
+    let inRouter = false;
+    const originalUrl = req.url;
+
+    const leaveRouter = (): void => {
+      inRouter = false;
+      req.baseUrl = '';
+      req.url = originalUrl;
+    };
+
+    const toAppErrors = (err: unknown): void => {
+      i = 0;
+      const next: Step = (e) => {
+        const fn = appErrors[i++];
+        if (!fn) return; // the last one answers; Express would end in finalhandler (never reached)
+        handleError(fn, e, req, res, next);
+      };
+      next(err);
+    };
+
+    const toRouterErrors = (err: unknown): void => {
+      i = 0;
+      const next: Step = (e) => {
+        const fn = routerErrors[i++];
+        if (fn) {
+          handleError(fn, e, req, res, next);
+          return;
+        }
+        leaveRouter();
+        setImmediate(toAppErrors, e);
+      };
+      next(err);
+    };
+
+    const next: Step = (err) => {
+      if (err) {
+        if (inRouter) toRouterErrors(err);
+        else toAppErrors(err);
+        return;
+      }
+      if (!inRouter) {
+        const fn = before[i++];
+        if (fn) {
+          handleRequest(fn, req, res, next);
+          return;
+        }
+        // into the router: what router 2.x sets as it trims the mount path and matches the route
+        inRouter = true;
+        i = 0;
+        req.baseUrl = spec.mount;
+        req.url = originalUrl.slice(spec.mount.length);
+        req.route = spec.route;
+        req.params = {};
+      }
+      const fn = handlers[i++];
+      // Under Express the router would go on to the path's other routes (405 for this one);
+      // no handler here calls next() after the last one, so reaching this is a bug.
+      if (!fn) {
+        next(new Error(`compiled route ${spec.method} ${path}: next() after the last handler`));
+        return;
+      }
+      handleRequest(fn, req, res, next);
+    };
+
+    req.baseUrl = '';
+    req.originalUrl = originalUrl;
+    req.params = {};
+    next(undefined);
+  }
+
+  entry.handle = (req: Request, res: Response, done: NextFunction) => {
+    const url = req.url;
+    if (req.method !== spec.method || (url !== path && !url.startsWith(query))) {
+      expressHandle(req, res, done);
+      return;
+    }
+    // what app.handle does before its router (x-powered-by is disabled in app.ts)
+    req.res = res;
+    res.req = req;
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    if (!res.locals) res.locals = Object.create(null) as Response['locals'];
+    run(req, res);
+  };
+}
+
+/** A handler's call, as router 2.x's Layer makes it: a throw or a rejected promise goes to `next(err)`. */
+function handleRequest(fn: RequestHandler, req: Request, res: Response, next: Step): void {
+  try {
+    settle(fn(req, res, next as NextFunction), next);
+  } catch (err: unknown) {
+    next(err);
+  }
+}
+
+function handleError(fn: ErrorRequestHandler, err: unknown, req: Request, res: Response, next: Step): void {
+  try {
+    settle(fn(err, req, res, next as NextFunction), next);
+  } catch (thrown: unknown) {
+    next(thrown);
+  }
+}
+
+function settle(ret: unknown, next: Step): void {
+  if (ret instanceof Promise) ret.then(undefined, (err: unknown) => next(rejected(err)));
+}
