@@ -52,45 +52,41 @@ export function compileRoute(app: Express, spec: CompiledRouteSpec): void {
   const entry = app as unknown as AppHandle;
   const expressHandle = entry.handle.bind(app);
 
+  /** The app's error middlewares; the last one answers (Express would end in finalhandler). */
+  function toAppErrors(req: Request, res: Response, err: unknown): void {
+    let i = 0;
+    const next: Step = (e) => {
+      const fn = appErrors[i++];
+      if (fn) handleError(fn, e, req, res, next);
+    };
+    next(err);
+  }
+
+  /** The router's error middlewares, then the app's, after leaving the router as router 2.x does (a tick later). */
+  function toRouterErrors(req: Request, res: Response, originalUrl: string, err: unknown): void {
+    let i = 0;
+    const next: Step = (e) => {
+      const fn = routerErrors[i++];
+      if (fn) {
+        handleError(fn, e, req, res, next);
+        return;
+      }
+      req.baseUrl = '';
+      req.url = originalUrl;
+      setImmediate(toAppErrors, req, res, e);
+    };
+    next(err);
+  }
+
   function run(req: Request, res: Response): void {
     let i = 0;
     let inRouter = false;
     const originalUrl = req.url;
 
-    const leaveRouter = (): void => {
-      inRouter = false;
-      req.baseUrl = '';
-      req.url = originalUrl;
-    };
-
-    const toAppErrors = (err: unknown): void => {
-      i = 0;
-      const next: Step = (e) => {
-        const fn = appErrors[i++];
-        if (!fn) return; // the last one answers; Express would end in finalhandler (never reached)
-        handleError(fn, e, req, res, next);
-      };
-      next(err);
-    };
-
-    const toRouterErrors = (err: unknown): void => {
-      i = 0;
-      const next: Step = (e) => {
-        const fn = routerErrors[i++];
-        if (fn) {
-          handleError(fn, e, req, res, next);
-          return;
-        }
-        leaveRouter();
-        setImmediate(toAppErrors, e);
-      };
-      next(err);
-    };
-
     const next: Step = (err) => {
       if (err) {
-        if (inRouter) toRouterErrors(err);
-        else toAppErrors(err);
+        if (inRouter) toRouterErrors(req, res, originalUrl, err);
+        else toAppErrors(req, res, err);
         return;
       }
       if (!inRouter) {
@@ -129,7 +125,8 @@ export function compileRoute(app: Express, spec: CompiledRouteSpec): void {
       expressHandle(req, res, done);
       return;
     }
-    // what app.handle does before its router (x-powered-by is disabled in app.ts)
+    // what app.handle does before its router
+    if (app.enabled('x-powered-by')) res.setHeader('X-Powered-By', 'Express');
     req.res = res;
     res.req = req;
     Object.setPrototypeOf(req, app.request);
