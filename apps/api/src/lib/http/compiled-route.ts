@@ -47,6 +47,7 @@ const rejected = (err: unknown): unknown => err || new Error('Rejected promise')
  */
 export function compileRoute(app: Express, spec: CompiledRouteSpec): void {
   const path = `${spec.mount}${spec.route.path}`;
+  assertSameAsExpress(app, spec, path);
   const query = `${path}?`;
   const { before, handlers, routerErrors, appErrors } = spec;
   const entry = app as unknown as AppHandle;
@@ -155,4 +156,60 @@ function handleError(fn: ErrorRequestHandler, err: unknown, req: Request, res: R
 
 function settle(ret: unknown, next: Step): void {
   if (ret instanceof Promise) ret.then(undefined, (err: unknown) => next(rejected(err)));
+}
+
+/** The parts of router 2.x's Layer/Route (Express 5) read here (options.ts reads the same). */
+interface RouterLayer {
+  match(path: string): { path: string } | null | false | undefined;
+  route?: { _handlesMethod(method: string): boolean; stack: Array<{ method?: string; handle: unknown }> };
+  handle: { length: number; stack?: RouterLayer[] };
+}
+
+interface Chain {
+  handlers: unknown[];
+  routerErrors: unknown[];
+  appErrors: unknown[];
+  routed: boolean;
+}
+
+/** What Express would run for `method path`, walking its stacks as its router matches them. */
+function chainOf(stack: RouterLayer[], path: string, method: string, depth: number, into: Chain): void {
+  for (const layer of stack) {
+    const matched = layer.match(path);
+    if (!matched) continue;
+    if (layer.route) {
+      if (into.routed || !layer.route._handlesMethod(method)) continue;
+      into.routed = true;
+      const m = method.toLowerCase();
+      for (const l of layer.route.stack) if (!l.method || l.method === m) into.handlers.push(l.handle);
+    } else if (layer.handle.stack) {
+      // a router is a 3-argument function: Express passes an error by it without entering it
+      if (into.routed) continue;
+      const rest = path.slice(matched.path.length);
+      chainOf(layer.handle.stack, rest.startsWith('/') ? rest : `/${rest}`, method, depth + 1, into);
+    } else if (layer.handle.length === 4) {
+      if (into.routed) (depth > 0 ? into.routerErrors : into.appErrors).push(layer.handle);
+    } else if (!into.routed) {
+      into.handlers.push(layer.handle);
+    }
+  }
+}
+
+/**
+ * At start-up: the lists given are exactly what Express runs for the route (a middleware added
+ * to app.ts in between without being added to the compiled route fails here, not in production).
+ */
+function assertSameAsExpress(app: Express, spec: CompiledRouteSpec, path: string): void {
+  const router = (app as unknown as { router: { stack: RouterLayer[] } }).router;
+  const express: Chain = { handlers: [], routerErrors: [], appErrors: [], routed: false };
+  chainOf(router.stack, path, spec.method, 0, express);
+  const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((fn, i) => fn === b[i]);
+  if (
+    !express.routed ||
+    !same(express.handlers, [...spec.before, ...spec.handlers]) ||
+    !same(express.routerErrors, spec.routerErrors) ||
+    !same(express.appErrors, spec.appErrors)
+  ) {
+    throw new Error(`compileRoute(): ${spec.method} ${path} does not run the same middlewares as the Express route (app.ts)`);
+  }
 }
