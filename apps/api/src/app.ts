@@ -74,13 +74,6 @@ export interface AppDeps {
   publicDir?: string;
 }
 
-/**
- * The whole HTTP surface of the service, in the order Express tries it: every route with its
- * full path, its middleware chain and the handler (each feature's `*.routes.ts` exports the
- * handlers; the schemas sit beside them in `*.schemas.ts`). docs/architecture.md explains the
- * layout; tests/api/openapi-contract.test.ts fails when a route here is missing from the
- * OpenAPI document.
- */
 export interface AppOptions {
   /**
    * POST /api/v1/twitter (the hot path) runs its middleware chain without Express's layer
@@ -90,6 +83,13 @@ export interface AppOptions {
   compiledRoute?: boolean;
 }
 
+/**
+ * The whole HTTP surface of the service, in the order Express tries it: every route with its
+ * full path, its middleware chain and the handler (each feature's `*.routes.ts` exports the
+ * handlers; the schemas sit beside them in `*.schemas.ts`). docs/architecture.md explains the
+ * layout; tests/api/openapi-contract.test.ts fails when a route here is missing from the
+ * OpenAPI document.
+ */
 export function buildApp(deps: AppDeps, opts: AppOptions = {}): Express {
   const { env } = deps;
   const app = express();
