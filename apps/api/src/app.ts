@@ -2,6 +2,7 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import type { Env } from './lib/config/env';
+import { compileRoute } from './lib/http/compiled-route';
 import { errorHandler, methodNotAllowed, notFound } from './lib/http/error-handler';
 import { errorStyleForApi } from './lib/http/envelope';
 import { jsonBody } from './lib/http/json-body';
@@ -73,6 +74,15 @@ export interface AppDeps {
   publicDir?: string;
 }
 
+export interface AppOptions {
+  /**
+   * POST /api/v1/twitter (the hot path) runs its middleware chain without Express's layer
+   * chain (lib/http/compiled-route.ts); on by default. false = Express routes it like any
+   * other request (the parity tests compare the two).
+   */
+  compiledRoute?: boolean;
+}
+
 /**
  * The whole HTTP surface of the service, in the order Express tries it: every route with its
  * full path, its middleware chain and the handler (each feature's `*.routes.ts` exports the
@@ -80,20 +90,18 @@ export interface AppDeps {
  * layout; tests/api/openapi-contract.test.ts fails when a route here is missing from the
  * OpenAPI document.
  */
-export function buildApp(deps: AppDeps): Express {
+export function buildApp(deps: AppDeps, opts: AppOptions = {}): Express {
   const { env } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', false);
-  app.use(requestId());
-  app.use(requestLog(deps.logger));
-  if (deps.metrics) {
-    app.use(recordRequests(deps.metrics));
-    if (env.METRICS_TOKEN) app.get('/metrics', metricsHandler({ metrics: deps.metrics, token: env.METRICS_TOKEN }));
-  }
-  app.use(staticHeaders(helmet({ contentSecurityPolicy: false })));
-  app.use(optionsAsEnvelope(app));
+  // every request's middlewares, in order (the compiled route at the end runs these same functions)
+  const first = [requestId(), requestLog(deps.logger), ...(deps.metrics ? [recordRequests(deps.metrics)] : [])];
+  const headers = [staticHeaders(helmet({ contentSecurityPolicy: false })), optionsAsEnvelope(app)];
+  app.use(first);
+  if (deps.metrics && env.METRICS_TOKEN) app.get('/metrics', metricsHandler({ metrics: deps.metrics, token: env.METRICS_TOKEN }));
+  app.use(headers);
 
   // ── the paid API, /api/v1 (v1 envelope; `Authorization: Bearer sk-…`) ──────────────────────
   // first, so its requests skip the health, webhook and dashboard layers
@@ -111,7 +119,8 @@ export function buildApp(deps: AppDeps): Express {
   const media = deps.media?.handlers;
 
   v1.get('/twitter', (_req, res) => void res.json(docs));
-  v1.post('/twitter', ...keyAuth, premium, limited, ...json, twitter.extract);
+  const twitterChain = [...keyAuth, premium, limited, ...json, twitter.extract];
+  const twitterRoute = v1.route('/twitter').post(twitterChain);
   v1.all('/twitter', methodNotAllowed(['GET', 'POST']));
   // each URL of a batch is counted by the handler itself, so no per-request limiter here
   v1.post('/twitter/batch', ...keyAuth, premium, ...json, createTwitterBatchHandler({ limits: deps.limits, usage: deps.usage, extractor: deps.extractor, logger: deps.logger }));
@@ -128,7 +137,8 @@ export function buildApp(deps: AppDeps): Express {
     v1.post('/convert/:format', ...keyAuth, premium, limited, ...json, media.convert);
     v1.all('/convert/:format', methodNotAllowed(['POST']));
   }
-  v1.use(deps.abuse.countAuthFailures());
+  const v1Errors = [deps.abuse.countAuthFailures()];
+  v1.use(v1Errors);
 
   // ── health and the rendered reference ─────────────────────────────────────────────────────
   const health = createHealthHandlers({ db: deps.repos.health, redis: deps.redis, isShuttingDown: deps.isShuttingDown });
@@ -194,6 +204,20 @@ export function buildApp(deps: AppDeps): Express {
   compat.use(deps.abuse.countAuthFailures());
 
   app.use(notFound());
-  app.use(errorHandler(deps.logger));
+  const errors = [errorHandler(deps.logger)];
+  app.use(errors);
+
+  // The hot path: the same functions as the route above, without Express's layer chain.
+  if (opts.compiledRoute !== false) {
+    compileRoute(app, {
+      method: 'POST',
+      mount: '/api/v1',
+      route: twitterRoute,
+      before: [...first, ...headers],
+      handlers: twitterChain,
+      routerErrors: v1Errors,
+      appErrors: errors,
+    });
+  }
   return app;
 }
