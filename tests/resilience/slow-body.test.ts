@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { spawnApi, type ApiProcess } from '../support/processes';
 import { startHarness, type Harness } from '../support/harness';
@@ -105,6 +106,37 @@ describe('slow request bodies', () => {
     expect(t.closedAfter).not.toBeNull();
     expect(t.closedAfter ?? Infinity).toBeLessThanOrEqual(HEADERS_TIMEOUT_MS + SLACK_MS);
     expect(t.response).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('when large bodies go to routes that read none, then every client gets its answer, not a reset mid-write', async () => {
+    // The server answers (404/405/401) before the body arrives and closes the connection; a close
+    // that dropped the socket at once reset clients still writing (EPIPE/ECONNRESET, no answer).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const body = Buffer.alloc(8_000_000, 'a'); // more than the kernel buffers take at once
+    const targets = ['/nope', '/readyz', '/assets/app.js', '/api/v1/twitter'];
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          new Promise<string>((resolve) => {
+            const r = http.request(`${api.url}${targets[i % targets.length]}`, {
+              agent,
+              method: i % 2 ? 'PATCH' : 'POST',
+              headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+            });
+            r.on('response', (res) => {
+              res.resume();
+              res.on('end', () => resolve(String(res.statusCode)));
+            });
+            r.on('error', (err: NodeJS.ErrnoException) => resolve(`client error ${err.code ?? err.message}`));
+            r.end(body);
+          }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.startsWith('client error'))).toEqual([]);
+      expect(outcomes.every((o) => /^4\d\d$/.test(o))).toBe(true);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('when a request with a body is answered normally, then the connection stays open for the next request (keep-alive)', async () => {
