@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { errorHandler } from '../../lib/http/error-handler';
 import { createLogger } from '../../lib/logger/logger';
 import {
@@ -30,25 +29,16 @@ const TTL = 3600;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('dashboard sessions and CSRF (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
   let clock: Date;
   let sessions: SessionService;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
   beforeEach(() => {
     clock = NOW;
-    sessions = createSessionService({ rows: createAccountsRepository(prisma).sessions, ttlSeconds: TTL, now: () => clock });
+    sessions = createSessionService({ rows: createAccountsRepository(db.prisma).sessions, ttlSeconds: TTL, now: () => clock });
   });
 
-  const newUser = async () => (await prisma.user.create({ data: { email: `s-${randomBytes(5).toString('hex')}@example.com` } })).id;
+  const newUser = async () => (await db.prisma.user.create({ data: { email: `s-${randomBytes(5).toString('hex')}@example.com` } })).id;
 
   describe('session service', () => {
     it('when a session is created, then the cookie token is 256 random bits and only its SHA-256 is stored', async () => {
@@ -58,7 +48,7 @@ describe('dashboard sessions and CSRF (real PostgreSQL)', () => {
       expect(s.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(s.csrfToken).not.toBe(s.token);
       expect(s.expiresAt.toISOString()).toBe('2026-06-01T13:00:00.000Z');
-      const rows = await prisma.session.findMany({ where: { userId } });
+      const rows = await db.prisma.session.findMany({ where: { userId } });
       expect(rows).toHaveLength(1);
       expect(rows[0]?.id).toBe(sha256(s.token));
       expect(rows[0]?.csrfToken).toBe(s.csrfToken);
@@ -75,11 +65,11 @@ describe('dashboard sessions and CSRF (real PostgreSQL)', () => {
       const live = await sessions.create(userId);
       clock = new Date(NOW.getTime() + TTL * 1000); // `expired` ends exactly now
       await sessions.create(userId);
-      const ids = (await prisma.session.findMany({ where: { userId } })).map((r) => r.id);
+      const ids = (await db.prisma.session.findMany({ where: { userId } })).map((r) => r.id);
       expect(ids).not.toContain(sha256(expired.token));
       expect(ids).toContain(sha256(live.token));
       expect(ids).toHaveLength(2);
-      expect(await prisma.session.count({ where: { id: sha256(otherExpired.token) } })).toBe(1);
+      expect(await db.prisma.session.count({ where: { id: sha256(otherExpired.token) } })).toBe(1);
     });
 
     it('when a token is resolved, then a live session comes back until the instant it expires', async () => {
@@ -90,8 +80,8 @@ describe('dashboard sessions and CSRF (real PostgreSQL)', () => {
       const bystander = await sessions.create(await newUser()); // created later: still live
       clock = s.expiresAt;
       expect(await sessions.resolve(s.token)).toBeNull();
-      expect(await prisma.session.count({ where: { id: sha256(s.token) } })).toBe(0); // removed on sight
-      expect(await prisma.session.count({ where: { id: sha256(bystander.token) } })).toBe(1); // and nothing else
+      expect(await db.prisma.session.count({ where: { id: sha256(s.token) } })).toBe(0); // removed on sight
+      expect(await db.prisma.session.count({ where: { id: sha256(bystander.token) } })).toBe(1); // and nothing else
     });
 
     it.each([

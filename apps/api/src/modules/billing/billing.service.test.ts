@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { startStripeStandin, STANDIN_SECRET_KEY, type StripeStandin } from '../../../../../tests/support/stripe-standin';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { AppError } from '../../lib/errors/app-error';
 import { createLogger } from '../../lib/logger/logger';
 import { createBillingService } from './billing.service';
@@ -29,14 +28,11 @@ async function appError(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('billing service', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
   let standin: StripeStandin;
   let stripe: Stripe;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
     standin = await startStripeStandin();
     const client = createStripeClient({ STRIPE_SECRET_KEY: STANDIN_SECRET_KEY, STRIPE_PRICE_ID: PLAN, STRIPE_API_BASE_URL: standin.url });
     if (!client) throw new Error('no Stripe client');
@@ -44,8 +40,6 @@ describe('billing service', () => {
   });
   afterAll(async () => {
     await standin.stop();
-    await prisma.$disconnect();
-    await db.drop();
   });
   beforeEach(() => {
     standin.apiFailureStatus = null;
@@ -53,7 +47,7 @@ describe('billing service', () => {
 
   const billing = (opts: { stripe?: Stripe | null; priceId?: string | undefined } = {}) =>
     createBillingService({
-      users: createUsersRepository(prisma),
+      users: createUsersRepository(db.prisma),
       stripe: 'stripe' in opts ? (opts.stripe ?? null) : stripe,
       priceId: 'priceId' in opts ? opts.priceId : PLAN,
       premium: { pastDueGraceHours: 72, prices: new Set([PLAN]) },
@@ -61,9 +55,9 @@ describe('billing service', () => {
       now: () => NOW,
     });
   const newUser = async (data: { stripeCustomerId?: string; complimentaryPremium?: boolean } = {}) =>
-    prisma.user.create({ data: { email: `bill-${randomBytes(5).toString('hex')}@example.com`, ...data } });
+    db.prisma.user.create({ data: { email: `bill-${randomBytes(5).toString('hex')}@example.com`, ...data } });
   const addSub = (userId: string, status: string, o: { priceId?: string; at?: Date; pastDueSince?: Date; end?: Date; cancel?: boolean } = {}) =>
-    prisma.subscription.create({
+    db.prisma.subscription.create({
       data: {
         id: `sub_${randomBytes(6).toString('hex')}`,
         userId,
@@ -80,7 +74,7 @@ describe('billing service', () => {
     const user = await newUser();
     const { url } = await billing().checkout(user.id, BASE);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pay\/cs_/);
-    const stored = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    const stored = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.stripeCustomerId).toMatch(/^cus_/);
     const customer = standin.customers.get(stored.stripeCustomerId ?? '');
     expect(customer?.email).toBe(user.email);
@@ -108,11 +102,11 @@ describe('billing service', () => {
   it('when an account already has a customer, then Checkout uses it without creating one', async () => {
     const first = await newUser();
     await billing().checkout(first.id, BASE);
-    const customer = (await prisma.user.findUniqueOrThrow({ where: { id: first.id } })).stripeCustomerId;
+    const customer = (await db.prisma.user.findUniqueOrThrow({ where: { id: first.id } })).stripeCustomerId;
     const count = standin.requests.filter((r) => r.path === '/v1/customers').length;
     await billing().checkout(first.id, BASE);
     expect(standin.requests.filter((r) => r.path === '/v1/customers').length).toBe(count);
-    expect((await prisma.user.findUniqueOrThrow({ where: { id: first.id } })).stripeCustomerId).toBe(customer);
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: first.id } })).stripeCustomerId).toBe(customer);
   });
 
   it.each(['active', 'trialing', 'past_due', 'unpaid'])('when the account has a %s subscription, then Checkout is 409 conflict', async (status) => {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Stripe from 'stripe';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { startStripeStandin, STANDIN_SECRET_KEY, type StripeStandin } from '../../../../../tests/support/stripe-standin';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { AppError } from '../../lib/errors/app-error';
 import { createLogger } from '../../lib/logger/logger';
 import { createAuthCache, type AuthCache } from '../keys/auth-cache';
@@ -80,8 +79,7 @@ describe('subscriptionState (fixed payloads)', () => {
 });
 
 describe('stripe webhook service', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
   let standin: StripeStandin;
   let stripe: Stripe;
   let cache: AuthCache;
@@ -89,8 +87,6 @@ describe('stripe webhook service', () => {
   const signer = new Stripe(STANDIN_SECRET_KEY).webhooks;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
     standin = await startStripeStandin();
     const client = createStripeClient({ STRIPE_SECRET_KEY: STANDIN_SECRET_KEY, STRIPE_PRICE_ID: PLAN, STRIPE_API_BASE_URL: standin.url });
     if (!client) throw new Error('no Stripe client');
@@ -98,8 +94,6 @@ describe('stripe webhook service', () => {
   });
   afterAll(async () => {
     await standin.stop();
-    await prisma.$disconnect();
-    await db.drop();
   });
   beforeEach(() => {
     standin.apiFailureStatus = null;
@@ -118,7 +112,7 @@ describe('stripe webhook service', () => {
     const svc = createStripeWebhookService({
       stripe: 'stripe' in opts ? (opts.stripe ?? null) : stripe,
       webhookSecret: 'secret' in opts ? opts.secret : SECRET,
-      repo: createBillingRepository(prisma),
+      repo: createBillingRepository(db.prisma),
       premiumPrices: PRICES,
       authCache: cache,
       logger: createLogger({ level: 'info', destination: sink }),
@@ -214,7 +208,7 @@ describe('stripe webhook service', () => {
     const event = (type: string, object: object, created = 1_800_000_000): StripeEvent =>
       ({ id: `evt_${randomBytes(8).toString('hex')}_${seq++}`, object: 'event', type, created, data: { object } }) as unknown as StripeEvent;
     const newUser = async (customer?: string) =>
-      (await prisma.user.create({ data: { email: `b-${randomBytes(5).toString('hex')}@example.com`, stripeCustomerId: customer ?? null } })).id;
+      (await db.prisma.user.create({ data: { email: `b-${randomBytes(5).toString('hex')}@example.com`, stripeCustomerId: customer ?? null } })).id;
     const subId = () => `sub_${randomBytes(8).toString('hex')}`;
     const standinSub = (id: string, customer: string, status: string, price = PLAN, userId?: string) => {
       standin.subscriptions.set(id, {
@@ -237,7 +231,7 @@ describe('stripe webhook service', () => {
       const id = subId();
       const e = event('customer.subscription.created', sub({ id, userId, customer: `cus_${id}`, items: [{ price: { id: PLAN }, current_period_end: 1_802_592_000 }] }));
       expect(await svc.handle(e)).toBe('applied');
-      const row = await prisma.subscription.findUniqueOrThrow({ where: { id } });
+      const row = await db.prisma.subscription.findUniqueOrThrow({ where: { id } });
       expect([row.userId, row.status, row.priceId, row.stripeEventAt.getTime()]).toEqual([userId, 'active', PLAN, 1_800_000_000_000]);
       expect(cache.get('h')).toBeUndefined();
       cache.set('h', principal(userId), cache.generation());
@@ -251,7 +245,7 @@ describe('stripe webhook service', () => {
       cache.set('h', principal('someone'), cache.generation());
       const id = subId();
       expect(await svc.handle(event('customer.subscription.updated', sub({ id, customer: `cus_nobody_${id}`, items: [{ price: { id: PLAN } }] })))).toBe('unlinked');
-      expect(await prisma.subscription.count({ where: { id } })).toBe(0);
+      expect(await db.prisma.subscription.count({ where: { id } })).toBe(0);
       expect(logLines.some((l) => l.msg === 'Stripe subscription matches no account; ignored' && l.subscription === id)).toBe(true);
       expect(cache.get('h')).toBeDefined();
     });
@@ -261,7 +255,7 @@ describe('stripe webhook service', () => {
       const userId = await newUser();
       const id = subId();
       expect(await svc.handle(event('customer.subscription.created', sub({ id, userId, items: [{ price: { id: 'price_cheap' } }] })))).toBe('applied');
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).priceId).toBe('price_cheap');
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id } })).priceId).toBe('price_cheap');
       expect(logLines.some((l) => l.level === 40 && l.price === 'price_cheap' && l.subscription === id)).toBe(true);
       logLines.length = 0;
       await svc.handle(event('customer.subscription.created', sub({ id: subId(), userId, items: [{ price: { id: PLAN } }] })));
@@ -278,19 +272,19 @@ describe('stripe webhook service', () => {
       const id = subId();
       standinSub(id, `cus_${id}`, 'active');
       expect(await svc.handle(event('checkout.session.completed', { id: 'cs_1', mode: 'subscription', subscription: id, client_reference_id: userId, metadata: {} }))).toBe('applied');
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).userId).toBe(userId);
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id } })).userId).toBe(userId);
       // linked by the session's metadata when there is no reference id
       const other = await newUser();
       const id2 = subId();
       standinSub(id2, `cus_${id2}`, 'active');
       await svc.handle(event('checkout.session.completed', { id: 'cs_2', mode: 'subscription', subscription: { id: id2 }, client_reference_id: null, metadata: { userId: other } }));
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id: id2 } })).userId).toBe(other);
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id: id2 } })).userId).toBe(other);
       // linked by the subscription's own metadata
       const third = await newUser();
       const id3 = subId();
       standinSub(id3, `cus_${id3}`, 'trialing', PLAN, third);
       await svc.handle(event('checkout.session.completed', { id: 'cs_3', mode: 'subscription', subscription: id3, client_reference_id: null }));
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id: id3 } })).userId).toBe(third);
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id: id3 } })).userId).toBe(third);
     });
 
     it('when Checkout completes for a one-off payment or an unknown subscription, then nothing is stored', async () => {
@@ -299,9 +293,9 @@ describe('stripe webhook service', () => {
       const id = subId();
       standinSub(id, `cus_${id}`, 'active');
       expect(await svc.handle(event('checkout.session.completed', { id: 'cs_p', mode: 'payment', subscription: id, client_reference_id: userId }))).toBe('applied');
-      expect(await prisma.subscription.count({ where: { id } })).toBe(0);
+      expect(await db.prisma.subscription.count({ where: { id } })).toBe(0);
       expect(await svc.handle(event('checkout.session.completed', { id: 'cs_u', mode: 'subscription', subscription: 'sub_missing', client_reference_id: userId }))).toBe('applied');
-      expect(await prisma.subscription.count({ where: { id: 'sub_missing' } })).toBe(0);
+      expect(await db.prisma.subscription.count({ where: { id: 'sub_missing' } })).toBe(0);
     });
 
     it.each([
@@ -315,7 +309,7 @@ describe('stripe webhook service', () => {
       const id = subId();
       standinSub(id, customer, 'past_due');
       expect(await svc.handle(event('invoice.payment_failed', { id: 'in_1', customer, ...shape(id) }))).toBe('applied');
-      const row = await prisma.subscription.findUniqueOrThrow({ where: { id } });
+      const row = await db.prisma.subscription.findUniqueOrThrow({ where: { id } });
       expect([row.userId, row.status]).toEqual([userId, 'past_due']);
     });
 
@@ -325,7 +319,7 @@ describe('stripe webhook service', () => {
       const id = subId();
       await svc.handle(event('customer.subscription.created', sub({ id, userId, items: [{ price: { id: PLAN } }] }), 1_800_000_000));
       expect(await svc.handle(event('customer.subscription.deleted', sub({ id, userId, status: 'canceled', items: [{ price: { id: PLAN } }] }), 1_800_000_100))).toBe('applied');
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).status).toBe('canceled');
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id } })).status).toBe('canceled');
     });
 
     it('when an invoice event’s subscription names its account only in metadata, then it is linked by that', async () => {
@@ -334,7 +328,7 @@ describe('stripe webhook service', () => {
       const id = subId();
       standinSub(id, `cus_unlinked_${id}`, 'active', PLAN, userId);
       expect(await svc.handle(event('invoice.paid', { id: 'in_m', subscription: id }))).toBe('applied');
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).userId).toBe(userId);
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id } })).userId).toBe(userId);
     });
 
     it('when an invoice belongs to no subscription, then nothing is stored', async () => {
@@ -350,7 +344,7 @@ describe('stripe webhook service', () => {
       const err: unknown = await svc.handle(e).catch((x: unknown) => x);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe('billing_provider_error');
-      expect(await prisma.stripeEvent.count({ where: { id: e.id } })).toBe(0);
+      expect(await db.prisma.stripeEvent.count({ where: { id: e.id } })).toBe(0);
     }, 20_000);
 
     it('when Stripe is not configured, then fetch-based events change nothing', async () => {
@@ -384,7 +378,7 @@ describe('stripe webhook service', () => {
       standinSub(id, `cus_${id}`, 'canceled');
       await svc.handle(event('customer.subscription.updated', sub({ id, userId, status: 'active', items: [{ price: { id: PLAN } }] }), 1_800_000_500));
       await svc.handle(event('customer.subscription.updated', sub({ id, userId, status: 'past_due', items: [{ price: { id: PLAN } }] }), 1_800_000_500));
-      expect((await prisma.subscription.findUniqueOrThrow({ where: { id } })).status).toBe('canceled');
+      expect((await db.prisma.subscription.findUniqueOrThrow({ where: { id } })).status).toBe('canceled');
     });
   });
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { ConfigError, loadEnv } from '../../lib/config/env';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { createLogger } from '../../lib/logger/logger';
 import { createCreditGrants, invoicePriceIds } from './credit-grants';
 import { createCreditsService } from './credits.service';
@@ -9,27 +8,18 @@ import { createCreditsRepository } from './credits.repository';
 import { createUsersRepository } from '../users/users.repository';
 
 describe('complimentary premium credits (real PostgreSQL, injected clock)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
 
   async function user(complimentaryPremium: boolean): Promise<string> {
-    const u = await prisma.user.create({ data: { email: `g-${randomBytes(5).toString('hex')}@example.com`, complimentaryPremium } });
+    const u = await db.prisma.user.create({ data: { email: `g-${randomBytes(5).toString('hex')}@example.com`, complimentaryPremium } });
     return u.id;
   }
 
   function rig(perPeriod: number, start: string) {
     const clock = { at: new Date(start) };
-    const credits = createCreditsService({ repo: createCreditsRepository(prisma), now: () => clock.at });
-    const grants = createCreditGrants({ users: createUsersRepository(prisma), credits, perPeriod, premiumPriceIds: ['price_ours'], logger: createLogger({ level: 'silent' }), now: () => clock.at });
+    const credits = createCreditsService({ repo: createCreditsRepository(db.prisma), now: () => clock.at });
+    const grants = createCreditGrants({ users: createUsersRepository(db.prisma), credits, perPeriod, premiumPriceIds: ['price_ours'], logger: createLogger({ level: 'silent' }), now: () => clock.at });
     return { clock, credits, grants };
   }
 
@@ -48,7 +38,7 @@ describe('complimentary premium credits (real PostgreSQL, injected clock)', () =
     clock.at = new Date('2027-02-01T00:00:00Z');
     await grants.sweepComplimentary();
     expect(await credits.balance(comp)).toBe(600);
-    const keys = (await prisma.creditEntry.findMany({ where: { userId: comp }, orderBy: { createdAt: 'asc' } })).map((r) => r.idempotencyKey);
+    const keys = (await db.prisma.creditEntry.findMany({ where: { userId: comp }, orderBy: { createdAt: 'asc' } })).map((r) => r.idempotencyKey);
     expect(keys).toEqual([`complimentary:${comp}:2027-01`, `complimentary:${comp}:2027-02`]);
   });
 

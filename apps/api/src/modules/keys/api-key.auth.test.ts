@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { errorHandler } from '../../lib/http/error-handler';
 import { createLogger } from '../../lib/logger/logger';
 import { createAuthCache } from './auth-cache';
@@ -23,25 +22,16 @@ const makeKey = () => `sk-${Array.from(randomBytes(43), (b) => B62[b % 62]).join
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('API-key authentication (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
   let clock: Date;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
   beforeEach(() => {
     clock = NOW;
   });
 
   function app(opts: { rawKey?: boolean; ttlMs?: number } = {}) {
     const cache = createAuthCache({ ttlMs: opts.ttlMs ?? 0, redis: null, logger });
-    const resolve = createKeyResolver({ keys: createKeysRepository(prisma), cache, premium: { pastDueGraceHours: 72, prices: new Set([PLAN]) }, now: () => clock });
+    const resolve = createKeyResolver({ keys: createKeysRepository(db.prisma), cache, premium: { pastDueGraceHours: 72, prices: new Set([PLAN]) }, now: () => clock });
     const a = express();
     a.get('/x', apiKeyAuth(resolve, { rawKey: opts.rawKey }), (req, res) => void res.json(req.principal));
     a.use(errorHandler(logger));
@@ -50,15 +40,15 @@ describe('API-key authentication (real PostgreSQL)', () => {
 
   async function keyRow(opts: { revokedAt?: Date; expiresAt?: Date; complimentary?: boolean; subscription?: { status: string; priceId: string; pastDueSince?: Date } } = {}) {
     const key = makeKey();
-    const user = await prisma.user.create({
+    const user = await db.prisma.user.create({
       data: { email: `auth-${randomBytes(5).toString('hex')}@example.com`, complimentaryPremium: opts.complimentary ?? false },
     });
     if (opts.subscription) {
-      await prisma.subscription.create({
+      await db.prisma.subscription.create({
         data: { id: `sub_${randomBytes(5).toString('hex')}`, userId: user.id, ...opts.subscription, stripeEventAt: NOW },
       });
     }
-    const row = await prisma.apiKey.create({
+    const row = await db.prisma.apiKey.create({
       data: { userId: user.id, prefix: key.slice(0, 11), hash: sha256(key), revokedAt: opts.revokedAt, expiresAt: opts.expiresAt },
     });
     return { key, keyId: row.id, userId: user.id };
@@ -185,9 +175,9 @@ describe('API-key authentication (real PostgreSQL)', () => {
     expect((await request(a).get('/x').set('Authorization', `Bearer ${key}`)).status).toBe(200);
     expect((await request(a).get('/x').set('Authorization', `Bearer ${unknown}`)).status).toBe(401);
     // behind the cache's back (no invalidation): the cached answers stand until the TTL
-    await prisma.apiKey.delete({ where: { id: keyId } });
-    const user = await prisma.user.create({ data: { email: `auth-${randomBytes(5).toString('hex')}@example.com` } });
-    await prisma.apiKey.create({ data: { userId: user.id, prefix: unknown.slice(0, 11), hash: sha256(unknown) } });
+    await db.prisma.apiKey.delete({ where: { id: keyId } });
+    const user = await db.prisma.user.create({ data: { email: `auth-${randomBytes(5).toString('hex')}@example.com` } });
+    await db.prisma.apiKey.create({ data: { userId: user.id, prefix: unknown.slice(0, 11), hash: sha256(unknown) } });
     expect((await request(a).get('/x').set('Authorization', `Bearer ${key}`)).status).toBe(200);
     expect((await request(a).get('/x').set('Authorization', `Bearer ${unknown}`)).status).toBe(401);
     // a fresh process reads the database
@@ -201,7 +191,7 @@ describe('API-key authentication (real PostgreSQL)', () => {
     const pending = resolve(key);
     cache.keyChanged(sha256(key)); // a revoke commits while the lookup is in flight
     expect((await pending)?.keyId).toBe(keyId);
-    await prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: NOW } });
+    await db.prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: NOW } });
     expect(await resolve(key)).toBeNull();
   });
 });

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { AppError } from '../../lib/errors/app-error';
 import { createLogger } from '../../lib/logger/logger';
 import { createAuthCache, type AuthCache } from './auth-cache';
@@ -41,34 +40,25 @@ describe('keyStatus (fixed table)', () => {
 });
 
 describe('key service (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
   let cache: AuthCache;
   let keys: KeyService;
   let clock: Date;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
   beforeEach(() => {
     clock = NOW;
     cache = createAuthCache({ ttlMs: 60_000, redis: null, logger });
-    keys = createKeyService({ repo: createKeysRepository(prisma), authCache: cache, rotationGraceSeconds: GRACE_S, now: () => clock });
+    keys = createKeyService({ repo: createKeysRepository(db.prisma), authCache: cache, rotationGraceSeconds: GRACE_S, now: () => clock });
   });
 
-  const newUser = async () => (await prisma.user.create({ data: { email: `keys-${randomBytes(5).toString('hex')}@example.com` } })).id;
+  const newUser = async () => (await db.prisma.user.create({ data: { email: `keys-${randomBytes(5).toString('hex')}@example.com` } })).id;
 
   it('when a key is created, then only its SHA-256 and an 11-character prefix are stored, and the label is trimmed', async () => {
     const userId = await newUser();
     cache.set('placeholder', null, cache.generation());
     const { key, view } = await keys.create(userId, '  ci runner  ');
     expect(key).toMatch(/^sk-[A-Za-z0-9]{43}$/);
-    const row = await prisma.apiKey.findUniqueOrThrow({ where: { id: view.id } });
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: view.id } });
     expect(row.hash).toBe(sha256(key));
     expect(row.prefix).toBe(key.slice(0, 11));
     expect(row.name).toBe('ci runner');
@@ -92,9 +82,9 @@ describe('key service (real PostgreSQL)', () => {
     const { key } = await keys.create(userId);
     // the cache saw this hash as unknown before the create (set before, with the older generation)
     const stale = createAuthCache({ ttlMs: 60_000, redis: null, logger });
-    const svc = createKeyService({ repo: createKeysRepository(prisma), authCache: stale, rotationGraceSeconds: GRACE_S, now: () => clock });
+    const svc = createKeyService({ repo: createKeysRepository(db.prisma), authCache: stale, rotationGraceSeconds: GRACE_S, now: () => clock });
     stale.set(sha256(key), null, stale.generation());
-    await svc.rename(userId, (await prisma.apiKey.findFirstOrThrow({ where: { hash: sha256(key) } })).id, 'x');
+    await svc.rename(userId, (await db.prisma.apiKey.findFirstOrThrow({ where: { hash: sha256(key) } })).id, 'x');
     expect(stale.get(sha256(key))).toBeNull(); // a rename changes nothing the cache holds
     const before = stale.generation(); // a lookup of the new key's hash starts before the create
     const created = await svc.create(userId);
@@ -115,7 +105,7 @@ describe('key service (real PostgreSQL)', () => {
     const err = await appError(keys.create(userId, label));
     expect(err.code).toBe('bad_request');
     expect(err.message).toBe('Key label must be at most 64 characters');
-    expect(await prisma.apiKey.count({ where: { userId } })).toBe(0);
+    expect(await db.prisma.apiKey.count({ where: { userId } })).toBe(0);
     const k = await keys.create(userId, 'ok');
     const renameErr = await appError(keys.rename(userId, k.view.id, label));
     expect(renameErr.code).toBe('bad_request');
@@ -125,7 +115,7 @@ describe('key service (real PostgreSQL)', () => {
     const userId = await newUser();
     const other = await newUser();
     const first = await keys.create(userId, 'first');
-    await prisma.apiKey.update({ where: { id: first.view.id }, data: { createdAt: new Date(NOW.getTime() - 60_000), lastUsedAt: NOW } });
+    await db.prisma.apiKey.update({ where: { id: first.view.id }, data: { createdAt: new Date(NOW.getTime() - 60_000), lastUsedAt: NOW } });
     const second = await keys.create(userId, 'second');
     await keys.create(other, 'not mine');
     const list = await keys.list(userId);
@@ -138,11 +128,11 @@ describe('key service (real PostgreSQL)', () => {
     const userId = await newUser();
     const k = await keys.create(userId, 'old');
     expect((await keys.rename(userId, k.view.id, ' new ')).name).toBe('new');
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).name).toBe('new');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).name).toBe('new');
     const err = await appError(keys.rename(await newUser(), k.view.id, 'stolen'));
     expect(err.code).toBe('not_found');
     expect(err.message).toBe('API key not found');
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).name).toBe('new');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).name).toBe('new');
   });
 
   it('when a key is revoked, then it is revoked now, the cache drops it, and a second revoke keeps the first time', async () => {
@@ -158,7 +148,7 @@ describe('key service (real PostgreSQL)', () => {
     cache.set(hash, principal(userId), cache.generation());
     const again = await keys.revoke(userId, k.view.id);
     expect(again.revoked_at).toBe(NOW.toISOString());
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).revokedAt?.toISOString()).toBe(NOW.toISOString());
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).revokedAt?.toISOString()).toBe(NOW.toISOString());
     expect(cache.get(hash)).toBeUndefined();
   });
 
@@ -177,7 +167,7 @@ describe('key service (real PostgreSQL)', () => {
     expect((await appError(keys.revoke(intruder, k.view.id))).code).toBe('not_found');
     expect((await appError(keys.remove(intruder, k.view.id))).code).toBe('not_found');
     expect((await appError(keys.rotate(intruder, k.view.id))).code).toBe('not_found');
-    const row = await prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } });
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } });
     expect(row.revokedAt).toBeNull();
     expect(row.expiresAt).toBeNull();
   });
@@ -187,7 +177,7 @@ describe('key service (real PostgreSQL)', () => {
     const k = await keys.create(userId);
     cache.set(sha256(k.key), principal(userId), cache.generation());
     await keys.remove(userId, k.view.id);
-    expect(await prisma.apiKey.count({ where: { id: k.view.id } })).toBe(0);
+    expect(await db.prisma.apiKey.count({ where: { id: k.view.id } })).toBe(0);
     expect(cache.get(sha256(k.key))).toBeUndefined();
   });
 
@@ -203,10 +193,10 @@ describe('key service (real PostgreSQL)', () => {
     expect(r.view.status).toBe('active');
     expect(r.previous.status).toBe('expiring');
     expect(r.previous.expires_at).toBe('2026-06-01T13:00:00.000Z');
-    const oldRow = await prisma.apiKey.findUniqueOrThrow({ where: { id: old.view.id } });
+    const oldRow = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: old.view.id } });
     expect(oldRow.replacedById).toBe(r.view.id);
     expect(oldRow.expiresAt?.toISOString()).toBe('2026-06-01T13:00:00.000Z');
-    const newRow = await prisma.apiKey.findUniqueOrThrow({ where: { id: r.view.id } });
+    const newRow = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: r.view.id } });
     expect(newRow.hash).toBe(sha256(r.key));
     expect(newRow.prefix).toBe(r.key.slice(0, 11));
     expect(newRow.expiresAt).toBeNull();
@@ -234,6 +224,6 @@ describe('key service (real PostgreSQL)', () => {
     const revoked = await keys.create(userId);
     await keys.revoke(userId, revoked.view.id);
     expect((await appError(keys.rotate(userId, revoked.view.id))).code).toBe('conflict');
-    expect(await prisma.apiKey.count({ where: { userId } })).toBe(3);
+    expect(await db.prisma.apiKey.count({ where: { userId } })).toBe(3);
   });
 });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { errorHandler } from '../../lib/http/error-handler';
 import { createLogger } from '../../lib/logger/logger';
 import { createCreditsService } from '../credits/credits.service';
@@ -28,32 +27,23 @@ describe('windowStanding', () => {
 });
 
 describe('GET /usage (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
+  const db = useTestPrisma();
 
   async function rig(opts: { deleteKey?: boolean; noPrincipal?: boolean } = {}) {
-    const user = await prisma.user.create({ data: { email: `r-${randomBytes(5).toString('hex')}@example.com` } });
-    const key = await prisma.apiKey.create({ data: { userId: user.id, name: 'ci', prefix: 'sk-AbCdEfGh', hash: randomBytes(32).toString('hex') } });
+    const user = await db.prisma.user.create({ data: { email: `r-${randomBytes(5).toString('hex')}@example.com` } });
+    const key = await db.prisma.apiKey.create({ data: { userId: user.id, name: 'ci', prefix: 'sk-AbCdEfGh', hash: randomBytes(32).toString('hex') } });
     const principal = { keyId: key.id, userId: user.id, premium: true, expiresAt: null };
     const limits = createRateLimitService({ redis: null, windows: windowsFromLimits({ perMinute: 5, perHour: 50, perDay: 500 }) });
-    const usage = createUsageService({ repo: createUsageRepository(prisma), redis: null, logger });
+    const usage = createUsageService({ repo: createUsageRepository(db.prisma), redis: null, logger });
     const auth: RequestHandler = (req, _res, next) => {
       if (!opts.noPrincipal) req.principal = principal;
       next();
     };
     const handlers = createUsageHandlers({
-      keys: createKeysRepository(prisma),
+      keys: createKeysRepository(db.prisma),
       usage,
       limits,
-      creditsStanding: { credits: createCreditsService({ repo: createCreditsRepository(prisma) }), perPeriod: 100, convertCostPerMinute: 2 },
+      creditsStanding: { credits: createCreditsService({ repo: createCreditsRepository(db.prisma) }), perPeriod: 100, convertCostPerMinute: 2 },
     });
     const app = express();
     app.get('/usage', auth, handlers.read);
@@ -62,7 +52,7 @@ describe('GET /usage (real PostgreSQL)', () => {
       await limits.consume(user.id);
       usage.record(principal, 'ok');
     }
-    if (opts.deleteKey) await prisma.apiKey.delete({ where: { id: key.id } });
+    if (opts.deleteKey) await db.prisma.apiKey.delete({ where: { id: key.id } });
     return { app, key, user };
   }
 

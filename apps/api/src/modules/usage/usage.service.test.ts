@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis as SingleRedis } from 'ioredis';
-import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/db';
+import { useTestPrisma } from '../../../../../tests/support/test-prisma';
 import { deleteKeysWithPrefix, REDIS_URL } from '../../../../../tests/support/redis';
-import { createPrisma, type PrismaClient } from '../../lib/db/prisma';
 import { createLogger } from '../../lib/logger/logger';
 import type { KeyPrincipal } from '../keys/auth-cache';
 import { createUsageService, hourStart } from './usage.service';
@@ -32,23 +31,18 @@ describe('hourStart', () => {
 });
 
 describe('usage service (real Redis and PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const db = useTestPrisma();
   let redis: SingleRedis;
   let prefix: string;
   let t: number;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrisma(db.url, { maxConnections: 4 });
     // like the app's client: no offline queue, so an outage fails at once
     redis = new SingleRedis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
     await redis.connect();
   });
-  afterAll(async () => {
+  afterAll(() => {
     redis.disconnect();
-    await prisma.$disconnect();
-    await db.drop();
   });
   beforeEach(() => {
     prefix = `test:usage:${randomBytes(4).toString('hex')}`;
@@ -58,15 +52,15 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     if (redis.status === 'ready') await deleteKeysWithPrefix(redis, prefix);
   });
 
-  const service = (withRedis = true) => createUsageService({ repo: createUsageRepository(prisma), redis: withRedis ? redis : null, logger, keyPrefix: prefix, now: () => t });
+  const service = (withRedis = true) => createUsageService({ repo: createUsageRepository(db.prisma), redis: withRedis ? redis : null, logger, keyPrefix: prefix, now: () => t });
 
   async function newKey(userId?: string): Promise<KeyPrincipal> {
-    const uid = userId ?? (await prisma.user.create({ data: { email: `u-${randomBytes(5).toString('hex')}@example.com` } })).id;
-    const key = await prisma.apiKey.create({ data: { userId: uid, prefix: 'sk-test', hash: randomBytes(32).toString('hex') } });
+    const uid = userId ?? (await db.prisma.user.create({ data: { email: `u-${randomBytes(5).toString('hex')}@example.com` } })).id;
+    const key = await db.prisma.apiKey.create({ data: { userId: uid, prefix: 'sk-test', hash: randomBytes(32).toString('hex') } });
     return { keyId: key.id, userId: uid, premium: true, expiresAt: null };
   }
   const rows = async (keyId: string) =>
-    (await prisma.usageHour.findMany({ where: { keyId }, orderBy: { hour: 'asc' } })).map((r) => ({
+    (await db.prisma.usageHour.findMany({ where: { keyId }, orderBy: { hour: 'asc' } })).map((r) => ({
       hour: r.hour.toISOString(),
       requests: r.requests,
       limited: r.rateLimited,
@@ -122,7 +116,7 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     await usage.flush();
     expect((await rows(a.keyId))[0]).toMatchObject({ requests: 3, limited: 1 });
     // a figure stored meanwhile by someone else that is higher stays
-    await prisma.usageHour.update({ where: { keyId_hour: { keyId: a.keyId, hour: new Date(hourStart(T)) } }, data: { requests: 50, rateLimited: 40 } });
+    await db.prisma.usageHour.update({ where: { keyId_hour: { keyId: a.keyId, hour: new Date(hourStart(T)) } }, data: { requests: 50, rateLimited: 40 } });
     usage.record(a, 'ok');
     await usage.flush();
     expect((await rows(a.keyId))[0]).toMatchObject({ requests: 50, limited: 40 });
@@ -156,21 +150,21 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     const idle = await newKey();
     usage.record(a, 'ok');
     await usage.flushLocal();
-    const first = await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } });
+    const first = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } });
     expect(first.lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: idle.keyId } })).lastUsedAt).toBeNull(); // only used keys
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: idle.keyId } })).lastUsedAt).toBeNull(); // only used keys
     const marker = await redis.ttl(`${prefix}:{${a.keyId}}:lastused`);
     expect(marker).toBeGreaterThan(55);
     expect(marker).toBeLessThanOrEqual(60);
     t = T + 30_000;
     usage.record(a, 'ok');
     await usage.flushLocal();
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
     await redis.del(`${prefix}:{${a.keyId}}:lastused`); // the minute is over
     t = T + 61_000;
     usage.record(a, 'ok');
     await usage.flushLocal();
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:21:01.000Z');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:21:01.000Z');
   });
 
   it('when there is no Redis, then counts go straight to PostgreSQL, added up, and last_used_at once a minute', async () => {
@@ -180,16 +174,16 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     usage.record(a, 'limited');
     expect(await usage.flush()).toBe(0);
     expect(await rows(a.keyId)).toEqual([{ hour: '2026-06-10T15:00:00.000Z', requests: 2, limited: 1, userId: a.userId }]);
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
     t = T + 59_999;
     usage.record(a, 'ok');
     await usage.flushLocal();
     expect(await rows(a.keyId)).toEqual([{ hour: '2026-06-10T15:00:00.000Z', requests: 3, limited: 1, userId: a.userId }]);
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:20:00.000Z');
     t = T + 60_000;
     usage.record(a, 'ok');
     await usage.flushLocal();
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:21:00.000Z');
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: a.keyId } })).lastUsedAt?.toISOString()).toBe('2026-06-10T15:21:00.000Z');
     await usage.flushLocal(); // nothing recorded: nothing written
     expect((await rows(a.keyId))[0]?.requests).toBe(4);
   });
@@ -212,7 +206,7 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     }
     await usage.flushLocal();
     expect(await usage.flush()).toBe(205);
-    expect(await prisma.usageHour.count({ where: { keyId: a.keyId } })).toBe(205);
+    expect(await db.prisma.usageHour.count({ where: { keyId: a.keyId } })).toBe(205);
   });
 
   it('when two flushes are asked at once, then they share one', async () => {
@@ -231,7 +225,7 @@ describe('usage service (real Redis and PostgreSQL)', () => {
     const b = await newKey(a.userId);
     const stranger = await newKey();
     const at = (iso: string, keyId: string, requests: number, rateLimited: number) =>
-      prisma.usageHour.create({ data: { keyId, userId: keyId === stranger.keyId ? stranger.userId : a.userId, hour: new Date(iso), requests, rateLimited } });
+      db.prisma.usageHour.create({ data: { keyId, userId: keyId === stranger.keyId ? stranger.userId : a.userId, hour: new Date(iso), requests, rateLimited } });
     await at('2026-06-10T14:00:00.000Z', a.keyId, 5, 1); // last 24 h and today
     await at('2026-06-09T16:00:00.000Z', a.keyId, 7, 0); // the oldest hour of the last 24
     await at('2026-06-09T15:00:00.000Z', b.keyId, 11, 2); // 25 h ago: daily only
