@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import { useTestPrisma } from '../../../../../tests/support/test-prisma';
-import { startStripeStandin, STANDIN_SECRET_KEY, type StripeStandin } from '../../../../../tests/support/stripe-standin';
-import { AppError } from '../../lib/errors/app-error';
+import { useStripeStandin } from '../../../../../tests/support/use-stripe-standin';
 import { createLogger } from '../../lib/logger/logger';
 import { createBillingService } from './billing.service';
-import { createStripeClient } from './stripe.client';
 import { createUsersRepository } from '../users/users.repository';
+import { appErrorOf } from '../../../../../tests/support/app-error';
 
 /**
  * Checkout, portal and standing against real PostgreSQL and the local Stripe stand-in (the real
@@ -18,37 +17,16 @@ const BASE = 'https://twdown.example';
 const NOW = new Date('2026-06-01T12:00:00Z');
 const logger = createLogger({ level: 'silent' });
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
-}
 
 describe('billing service', () => {
   const db = useTestPrisma();
-  let standin: StripeStandin;
-  let stripe: Stripe;
+  const stand = useStripeStandin(PLAN);
 
-  beforeAll(async () => {
-    standin = await startStripeStandin();
-    const client = createStripeClient({ STRIPE_SECRET_KEY: STANDIN_SECRET_KEY, STRIPE_PRICE_ID: PLAN, STRIPE_API_BASE_URL: standin.url });
-    if (!client) throw new Error('no Stripe client');
-    stripe = client;
-  });
-  afterAll(async () => {
-    await standin.stop();
-  });
-  beforeEach(() => {
-    standin.apiFailureStatus = null;
-  });
 
   const billing = (opts: { stripe?: Stripe | null; priceId?: string | undefined } = {}) =>
     createBillingService({
       users: createUsersRepository(db.prisma),
-      stripe: 'stripe' in opts ? (opts.stripe ?? null) : stripe,
+      stripe: 'stripe' in opts ? (opts.stripe ?? null) : stand.stripe,
       priceId: 'priceId' in opts ? opts.priceId : PLAN,
       premium: { pastDueGraceHours: 72, prices: new Set([PLAN]) },
       logger,
@@ -76,11 +54,11 @@ describe('billing service', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pay\/cs_/);
     const stored = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.stripeCustomerId).toMatch(/^cus_/);
-    const customer = standin.customers.get(stored.stripeCustomerId ?? '');
+    const customer = stand.standin.customers.get(stored.stripeCustomerId ?? '');
     expect(customer?.email).toBe(user.email);
     expect(customer?.metadata).toEqual({ userId: user.id });
     expect(billing().configured).toBe(true);
-    const session = [...standin.checkoutSessions.values()].find((s) => s.url === url);
+    const session = [...stand.standin.checkoutSessions.values()].find((s) => s.url === url);
     expect(session).toMatchObject({
       mode: 'subscription',
       metadata: { userId: user.id },
@@ -91,28 +69,28 @@ describe('billing service', () => {
       success_url: `${BASE}/dashboard?billing=success`,
       cancel_url: `${BASE}/dashboard?billing=cancel`,
     });
-    const create = standin.requests.find((r) => r.path === '/v1/customers' && r.idempotencyKey === `twdown-customer-${user.id}`);
+    const create = stand.standin.requests.find((r) => r.path === '/v1/customers' && r.idempotencyKey === `twdown-customer-${user.id}`);
     expect(create).toBeDefined();
     // a second Checkout reuses the customer
-    const before = standin.customers.size;
+    const before = stand.standin.customers.size;
     await billing().checkout(user.id, BASE);
-    expect(standin.customers.size).toBe(before);
+    expect(stand.standin.customers.size).toBe(before);
   });
 
   it('when an account already has a customer, then Checkout uses it without creating one', async () => {
     const first = await newUser();
     await billing().checkout(first.id, BASE);
     const customer = (await db.prisma.user.findUniqueOrThrow({ where: { id: first.id } })).stripeCustomerId;
-    const count = standin.requests.filter((r) => r.path === '/v1/customers').length;
+    const count = stand.standin.requests.filter((r) => r.path === '/v1/customers').length;
     await billing().checkout(first.id, BASE);
-    expect(standin.requests.filter((r) => r.path === '/v1/customers').length).toBe(count);
+    expect(stand.standin.requests.filter((r) => r.path === '/v1/customers').length).toBe(count);
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: first.id } })).stripeCustomerId).toBe(customer);
   });
 
   it.each(['active', 'trialing', 'past_due', 'unpaid'])('when the account has a %s subscription, then Checkout is 409 conflict', async (status) => {
     const user = await newUser();
     await addSub(user.id, status);
-    const err = await appError(billing().checkout(user.id, BASE));
+    const err = await appErrorOf(billing().checkout(user.id, BASE));
     expect(err.code).toBe('conflict');
     expect(err.message).toBe('You already have a subscription; manage it in the billing portal');
   });
@@ -130,22 +108,22 @@ describe('billing service', () => {
     const user = await newUser({ stripeCustomerId: `cus_${randomBytes(4).toString('hex')}` });
     const b = billing(opts);
     expect(b.configured).toBe(false);
-    expect((await appError(b.checkout(user.id, BASE))).code).toBe('billing_not_configured');
-    expect((await appError(b.portal(user.id, BASE))).code).toBe('billing_not_configured');
+    expect((await appErrorOf(b.checkout(user.id, BASE))).code).toBe('billing_not_configured');
+    expect((await appErrorOf(b.portal(user.id, BASE))).code).toBe('billing_not_configured');
     expect((await b.standing(user.id)).configured).toBe(false);
   });
 
   it('when Stripe fails, then 502 billing_provider_error', async () => {
     const user = await newUser();
-    standin.apiFailureStatus = 400;
-    const err = await appError(billing().checkout(user.id, BASE));
+    stand.standin.apiFailureStatus = 400;
+    const err = await appErrorOf(billing().checkout(user.id, BASE));
     expect(err.code).toBe('billing_provider_error');
     expect(err.status).toBe(502);
   });
 
   it('when an unknown account asks, then 401 unauthenticated', async () => {
-    expect((await appError(billing().checkout('00000000-0000-4000-8000-000000000000', BASE))).code).toBe('unauthenticated');
-    expect((await appError(billing().standing('00000000-0000-4000-8000-000000000000'))).code).toBe('unauthenticated');
+    expect((await appErrorOf(billing().checkout('00000000-0000-4000-8000-000000000000', BASE))).code).toBe('unauthenticated');
+    expect((await appErrorOf(billing().standing('00000000-0000-4000-8000-000000000000'))).code).toBe('unauthenticated');
   });
 
   it('when an account with a customer opens the portal, then it gets a portal session returning to the dashboard', async () => {
@@ -154,7 +132,7 @@ describe('billing service', () => {
     const { url } = await billing().portal(user.id, BASE);
     expect(url).toMatch(/\/portal\/bps_|\/portal\//);
     const none = await newUser();
-    const err = await appError(billing().portal(none.id, BASE));
+    const err = await appErrorOf(billing().portal(none.id, BASE));
     expect(err.code).toBe('conflict');
     expect(err.message).toBe('No billing account yet: subscribe first');
   });

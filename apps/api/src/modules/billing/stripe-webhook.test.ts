@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Stripe from 'stripe';
 import { useTestPrisma } from '../../../../../tests/support/test-prisma';
-import { startStripeStandin, STANDIN_SECRET_KEY, type StripeStandin } from '../../../../../tests/support/stripe-standin';
+import { STANDIN_SECRET_KEY } from '../../../../../tests/support/stripe-standin';
+import { useStripeStandin } from '../../../../../tests/support/use-stripe-standin';
 import { AppError } from '../../lib/errors/app-error';
 import { createLogger } from '../../lib/logger/logger';
 import { createAuthCache, type AuthCache } from '../keys/auth-cache';
 import { createBillingRepository } from './billing.repository';
-import { createStripeClient, type StripeEvent, type StripeSubscription } from './stripe.client';
+import type { StripeEvent, StripeSubscription } from './stripe.client';
 import { createStripeWebhookService, subscriptionState } from './stripe-webhook.service';
 
 /**
@@ -80,23 +81,12 @@ describe('subscriptionState (fixed payloads)', () => {
 
 describe('stripe webhook service', () => {
   const db = useTestPrisma();
-  let standin: StripeStandin;
-  let stripe: Stripe;
+  const stand = useStripeStandin(PLAN);
   let cache: AuthCache;
   let logLines: Array<Record<string, unknown>>;
   const signer = new Stripe(STANDIN_SECRET_KEY).webhooks;
 
-  beforeAll(async () => {
-    standin = await startStripeStandin();
-    const client = createStripeClient({ STRIPE_SECRET_KEY: STANDIN_SECRET_KEY, STRIPE_PRICE_ID: PLAN, STRIPE_API_BASE_URL: standin.url });
-    if (!client) throw new Error('no Stripe client');
-    stripe = client;
-  });
-  afterAll(async () => {
-    await standin.stop();
-  });
   beforeEach(() => {
-    standin.apiFailureStatus = null;
     cache = createAuthCache({ ttlMs: 60_000, redis: null, logger: createLogger({ level: 'silent' }) });
     logLines = [];
   });
@@ -110,7 +100,7 @@ describe('stripe webhook service', () => {
     });
     const grants: Array<{ invoice: string; price: string | null }> = [];
     const svc = createStripeWebhookService({
-      stripe: 'stripe' in opts ? (opts.stripe ?? null) : stripe,
+      stripe: 'stripe' in opts ? (opts.stripe ?? null) : stand.stripe,
       webhookSecret: 'secret' in opts ? opts.secret : SECRET,
       repo: createBillingRepository(db.prisma),
       premiumPrices: PRICES,
@@ -211,7 +201,7 @@ describe('stripe webhook service', () => {
       (await db.prisma.user.create({ data: { email: `b-${randomBytes(5).toString('hex')}@example.com`, stripeCustomerId: customer ?? null } })).id;
     const subId = () => `sub_${randomBytes(8).toString('hex')}`;
     const standinSub = (id: string, customer: string, status: string, price = PLAN, userId?: string) => {
-      standin.subscriptions.set(id, {
+      stand.standin.subscriptions.set(id, {
         id,
         object: 'subscription',
         customer,
@@ -339,7 +329,7 @@ describe('stripe webhook service', () => {
       const { svc } = service();
       const id = subId();
       standinSub(id, 'cus_f', 'active');
-      standin.apiFailureStatus = 500;
+      stand.standin.apiFailureStatus = 500;
       const e = event('invoice.paid', { id: 'in_3', subscription: id });
       const err: unknown = await svc.handle(e).catch((x: unknown) => x);
       expect(err).toBeInstanceOf(AppError);

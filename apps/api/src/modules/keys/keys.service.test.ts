@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { useTestPrisma } from '../../../../../tests/support/test-prisma';
-import { AppError } from '../../lib/errors/app-error';
 import { createLogger } from '../../lib/logger/logger';
 import { createAuthCache, type AuthCache } from './auth-cache';
 import { createKeyService, keyStatus, type KeyService } from './keys.service';
 import { createKeysRepository } from './keys.repository';
+import { appErrorOf } from '../../../../../tests/support/app-error';
 
 /**
  * The key lifecycle against real rows. Expected values are this test's own: the stored hash is
@@ -17,14 +17,6 @@ const GRACE_S = 3600;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const principal = (userId: string) => ({ keyId: 'k', userId, premium: false, expiresAt: null });
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
-}
 
 describe('keyStatus (fixed table)', () => {
   it.each([
@@ -102,12 +94,12 @@ describe('key service (real PostgreSQL)', () => {
       expect((await keys.create(userId, label)).view.name).toBe('a'.repeat(64));
       return;
     }
-    const err = await appError(keys.create(userId, label));
+    const err = await appErrorOf(keys.create(userId, label));
     expect(err.code).toBe('bad_request');
     expect(err.message).toBe('Key label must be at most 64 characters');
     expect(await db.prisma.apiKey.count({ where: { userId } })).toBe(0);
     const k = await keys.create(userId, 'ok');
-    const renameErr = await appError(keys.rename(userId, k.view.id, label));
+    const renameErr = await appErrorOf(keys.rename(userId, k.view.id, label));
     expect(renameErr.code).toBe('bad_request');
   });
 
@@ -129,7 +121,7 @@ describe('key service (real PostgreSQL)', () => {
     const k = await keys.create(userId, 'old');
     expect((await keys.rename(userId, k.view.id, ' new ')).name).toBe('new');
     expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).name).toBe('new');
-    const err = await appError(keys.rename(await newUser(), k.view.id, 'stolen'));
+    const err = await appErrorOf(keys.rename(await newUser(), k.view.id, 'stolen'));
     expect(err.code).toBe('not_found');
     expect(err.message).toBe('API key not found');
     expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } })).name).toBe('new');
@@ -156,7 +148,7 @@ describe('key service (real PostgreSQL)', () => {
     const userId = await newUser();
     const k = await keys.create(userId);
     expect((await keys.revoke(null, k.view.id)).status).toBe('revoked');
-    const err = await appError(keys.revoke(null, randomUUID()));
+    const err = await appErrorOf(keys.revoke(null, randomUUID()));
     expect([err.code, err.message]).toEqual(['not_found', 'API key not found']);
   });
 
@@ -164,9 +156,9 @@ describe('key service (real PostgreSQL)', () => {
     const userId = await newUser();
     const k = await keys.create(userId);
     const intruder = await newUser();
-    expect((await appError(keys.revoke(intruder, k.view.id))).code).toBe('not_found');
-    expect((await appError(keys.remove(intruder, k.view.id))).code).toBe('not_found');
-    expect((await appError(keys.rotate(intruder, k.view.id))).code).toBe('not_found');
+    expect((await appErrorOf(keys.revoke(intruder, k.view.id))).code).toBe('not_found');
+    expect((await appErrorOf(keys.remove(intruder, k.view.id))).code).toBe('not_found');
+    expect((await appErrorOf(keys.rotate(intruder, k.view.id))).code).toBe('not_found');
     const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k.view.id } });
     expect(row.revokedAt).toBeNull();
     expect(row.expiresAt).toBeNull();
@@ -218,12 +210,12 @@ describe('key service (real PostgreSQL)', () => {
     const userId = await newUser();
     const old = await keys.create(userId);
     await keys.rotate(userId, old.view.id);
-    const err = await appError(keys.rotate(userId, old.view.id));
+    const err = await appErrorOf(keys.rotate(userId, old.view.id));
     expect(err.code).toBe('conflict');
     expect(err.message).toBe('Only an active key can be rotated');
     const revoked = await keys.create(userId);
     await keys.revoke(userId, revoked.view.id);
-    expect((await appError(keys.rotate(userId, revoked.view.id))).code).toBe('conflict');
+    expect((await appErrorOf(keys.rotate(userId, revoked.view.id))).code).toBe('conflict');
     expect(await db.prisma.apiKey.count({ where: { userId } })).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
-import { AppError } from '../../../lib/errors/app-error';
 import { createXSim } from '../../../../../x-sim/src/index';
 import type { XClient, XClientConfig } from './x-client';
 import { captureLogger, IDS, useSimSuite } from './x-client.test-helpers';
+import { appErrorOf } from '../../../../../../tests/support/app-error';
 
 describe('X client failures, fallback and breaker (against the X simulator)', () => {
   const suite = useSimSuite('x-client-failures');
@@ -13,14 +13,6 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     return suite.client({ overrides, logger, ...(baseUrl === undefined ? {} : { baseUrl }) });
   }
 
-  async function rejection(p: Promise<unknown>): Promise<AppError> {
-    const err: unknown = await p.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-    return err;
-  }
 
   it('when TweetResultByRestId stays rate-limited after a token change, then TweetDetail answers with the media', async () => {
     const c = client();
@@ -69,7 +61,7 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
   it('when GraphQL is rate-limited and syndication has no copy, then 503 with Retry-After, never post_not_found', async () => {
     const c = client();
     sim.faults.rateLimit(4, 'graphql');
-    const err = await rejection(c.fetchTweet(IDS.unknown));
+    const err = await appErrorOf(c.fetchTweet(IDS.unknown));
     expect(err.code).toBe('upstream_unavailable');
     expect(err.retryAfter).toBeGreaterThan(0);
     expect(sim.stats()).toMatchObject({ graphqlCalls: 4, syndicationCalls: 1 });
@@ -89,7 +81,7 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     await c.fetchTweet(IDS.video);
     sim.faults.hang(10, 'all');
     const started = Date.now();
-    const err = await rejection(c.fetchTweet(IDS.video));
+    const err = await appErrorOf(c.fetchTweet(IDS.video));
     const elapsed = Date.now() - started;
     // 2 TweetResultByRestId + 2 TweetDetail + 2 syndication attempts of 300 ms, plus three backoffs.
     expect(elapsed).toBeGreaterThanOrEqual(1_700);
@@ -104,7 +96,7 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     await c.fetchTweet(IDS.video);
     sim.faults.rateLimit(4, 'graphql');
     sim.faults.rateLimit(1, 'syndication');
-    const err = await rejection(c.fetchTweet(IDS.video));
+    const err = await appErrorOf(c.fetchTweet(IDS.video));
     expect(err.code).toBe('upstream_unavailable');
     // The simulator's window is 900 s and its reset header is rounded up to whole seconds.
     expect(err.retryAfter).toBeGreaterThan(800);
@@ -152,13 +144,13 @@ describe('X client failures, fallback and breaker (against the X simulator)', ()
     const c = client({ maxRetries: 0, breaker: { failureThreshold: 2, windowMs: 10_000, coolDownMs: 600 } });
     await c.fetchTweet(IDS.video);
     sim.faults.serverError(100, 'all');
-    await rejection(c.fetchTweet(IDS.video));
-    await rejection(c.fetchTweet(IDS.video));
+    await appErrorOf(c.fetchTweet(IDS.video));
+    await appErrorOf(c.fetchTweet(IDS.video));
     expect(c.circuitState()).toBe('open');
 
     const callsBefore = sim.stats().graphqlCalls;
     const started = Date.now();
-    const fast = await rejection(c.fetchTweet(IDS.video));
+    const fast = await appErrorOf(c.fetchTweet(IDS.video));
     expect(Date.now() - started).toBeLessThan(50);
     expect(fast.code).toBe('upstream_unavailable');
     expect(fast.retryAfter).toBe(1);
