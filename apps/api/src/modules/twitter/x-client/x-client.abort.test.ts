@@ -60,7 +60,11 @@ describe('one AbortSignal through the extraction (against the X simulator)', () 
   });
 
   it('when the deadline passes during guest-token activation, then the activation is cancelled too', async () => {
-    const c = client({ deadlineMs: 300, bodyTimeoutMs: 600, maxRetries: 2, retryBaseDelayMs: 20 });
+    // This client's first call opens the connection and reaches the activation under the deadline;
+    // 300 ms was too tight on a loaded CI machine (the activation had not arrived when it passed).
+    // Without cancellation the hung activation would last the 5 s body timeout and the retries
+    // would follow; the wait below (2 s) would time out.
+    const c = client({ deadlineMs: 1_000, bodyTimeoutMs: 5_000, maxRetries: 2, retryBaseDelayMs: 20 });
     sim.faults.hang(50, 'activate');
     await expect(c.fetchTweet(IDS.video)).rejects.toMatchObject({ code: 'upstream_unavailable' });
     await until(() => sim.stats().hanging === 0);
