@@ -37,17 +37,19 @@ describe('one AbortSignal through the extraction (against the X simulator)', () 
   const client = (overrides: Partial<XClientConfig>): XClient => suite.client({ overrides });
 
   it('when the deadline passes while X hangs, then 503 comes at once and no X call goes out after it', async () => {
-    // Per-attempt timeout 600 ms with 2 retries: without cancellation, retries and both fallbacks
-    // would keep calling X for seconds after the 503.
-    const c = client({ deadlineMs: 300, bodyTimeoutMs: 600, maxRetries: 2, retryBaseDelayMs: 20 });
+    // Per-attempt timeout 3 s with 2 retries: without cancellation, retries and both fallbacks
+    // would keep calling X for seconds after the 503. The deadline leaves a loaded machine time to
+    // get the GraphQL call to the simulator before it passes.
+    const c = client({ deadlineMs: 800, bodyTimeoutMs: 3_000, maxRetries: 2, retryBaseDelayMs: 20 });
     await warmUp(c, IDS.video); // a guest token, so the hang hits GraphQL itself
     sim.reset();
     sim.faults.hang(50, 'all');
     const started = Date.now();
     await expect(c.fetchTweet(IDS.photos)).rejects.toMatchObject({ code: 'upstream_unavailable', status: 503 });
-    expect(Date.now() - started).toBeLessThan(600);
+    expect(Date.now() - started).toBeLessThan(1_800); // the deadline, not the 3 s attempt timeout
     const atAnswer = sim.stats();
-    await until(() => sim.stats().hanging === 0);
+    // the hung call is closed by us at the deadline, not left to its attempt timeout (>= 2.2 s on)
+    await until(() => sim.stats().hanging === 0, 1_000);
     await sleep(1_500);
     const later = sim.stats();
     expect({ graphql: later.graphqlCalls, syndication: later.syndicationCalls, activations: later.activations }).toEqual({
@@ -55,7 +57,6 @@ describe('one AbortSignal through the extraction (against the X simulator)', () 
       syndication: atAnswer.syndicationCalls,
       activations: atAnswer.activations,
     });
-    // the one hung GraphQL call was closed by us at the deadline, not left to time out
     expect(later).toMatchObject({ graphqlCalls: 1, syndicationCalls: 0, hangsClosedByClient: 1 });
   });
 
