@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { rateLimitStanding } from '../ratelimit/rate-limit.middleware';
 import type { RateLimitService } from '../ratelimit/rate-limit.service';
@@ -10,9 +10,10 @@ import type { RateLimitService } from '../ratelimit/rate-limit.service';
  */
 export function requirePremium(deps: { limits: RateLimitService }): RequestHandler {
   const standing = rateLimitStanding(deps);
-  return async (req, res, next) => {
-    if (req.principal?.premium) return next();
+  const refuse = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     await standing(req, res, () => undefined);
     next(new AppError('not_premium'));
   };
+  // a premium caller (the usual one) passes without a promise
+  return (req, res, next) => (req.principal?.premium ? next() : refuse(req, res, next));
 }

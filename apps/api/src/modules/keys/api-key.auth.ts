@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { isPremium, type PremiumPolicy } from '../billing/premium';
 import { hashApiKey, looksLikeApiKey } from './key-format';
@@ -28,26 +28,35 @@ export function createKeyResolver(deps: {
   now?: () => Date;
 }) {
   const now = deps.now ?? systemNow;
-  return async function resolve(key: string): Promise<KeyPrincipal | null> {
+  const unexpired = (principal: KeyPrincipal | null): KeyPrincipal | null =>
+    principal && principal.expiresAt !== null && principal.expiresAt <= now().getTime() ? null : principal;
+
+  async function lookup(hash: string): Promise<KeyPrincipal | null> {
+    const generation = deps.cache.generation();
+    const row = await deps.keys.findByHashForAuth(hash);
+    const principal =
+      row && !row.revokedAt
+        ? {
+            keyId: row.id,
+            userId: row.userId,
+            premium: isPremium(row.user, now(), deps.premium),
+            expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+          }
+        : null;
+    deps.cache.set(hash, principal, generation);
+    return unexpired(principal);
+  }
+
+  /**
+   * The key's principal, or null for a key that is unknown, revoked or expired. A key the auth
+   * cache knows is answered at once, without a promise (the hot path: most calls repeat a key);
+   * otherwise the answer is a promise of the database lookup.
+   */
+  return function resolve(key: string): KeyPrincipal | null | Promise<KeyPrincipal | null> {
     if (!looksLikeApiKey(key)) return null;
     const hash = hashApiKey(key);
-    let principal = deps.cache.get(hash);
-    if (principal === undefined) {
-      const generation = deps.cache.generation();
-      const row = await deps.keys.findByHashForAuth(hash);
-      principal =
-        row && !row.revokedAt
-          ? {
-              keyId: row.id,
-              userId: row.userId,
-              premium: isPremium(row.user, now(), deps.premium),
-              expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
-            }
-          : null;
-      deps.cache.set(hash, principal, generation);
-    }
-    if (principal && principal.expiresAt !== null && principal.expiresAt <= now().getTime()) return null;
-    return principal;
+    const cached = deps.cache.get(hash);
+    return cached === undefined ? lookup(hash) : unexpired(cached);
   };
 }
 
@@ -59,13 +68,20 @@ export type KeyResolver = ReturnType<typeof createKeyResolver>;
  * also carries `?access_token=` (so a stray query parameter turned a valid key into a 401).
  */
 export function apiKeyAuth(resolve: KeyResolver, opts: { rawKey?: boolean } = {}): RequestHandler {
-  return async (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const token = BEARER.exec(header)?.[1] ?? (opts.rawKey ? RAW_KEY.exec(header)?.[1] : undefined);
-    if (!token) throw new AppError('missing_api_key');
-    const principal = await resolve(token);
+  const admit = (req: Request, principal: KeyPrincipal | null, next: NextFunction): void => {
     if (!principal) throw new AppError('invalid_api_key');
     req.principal = principal;
     next();
+  };
+  // not async: a cached key passes without a promise; a thrown AppError or a rejected lookup
+  // reaches the error middlewares either way (Express 5 and the compiled route catch both)
+  return (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const token = BEARER.exec(header)?.[1] ?? (opts.rawKey ? RAW_KEY.exec(header)?.[1] : undefined);
+    if (!token) throw new AppError('missing_api_key');
+    const found = resolve(token);
+    if (found instanceof Promise) return found.then((principal) => admit(req, principal, next));
+    admit(req, found, next);
+    return undefined;
   };
 }

@@ -8,6 +8,7 @@ import { consumeOne, createInsuredLimiter } from './limiter';
 const COUNTED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_api_key', 'not_premium']);
 
 const MINUTE = 60;
+const NO_REFUSALS = { used: 0, msBeforeNext: 0 } as const;
 
 /**
  * Limits on the requests the per-account rate limits never see, because they are not billable:
@@ -49,26 +50,28 @@ export function createAbuseLimits(deps: {
    * usual case (an IP under its allowance) and the full read is made only at or over it, or when
    * the GET fails (the limiter then answers from its per-process insurance, as before).
    */
-  async function refusalsOf(key: string, limit: number): Promise<{ used: number; msBeforeNext: number }> {
-    if (deps.redis) {
-      const raw = await deps.redis.get(authFailures.getKey(key)).catch(() => undefined);
-      if (raw === null) return { used: 0, msBeforeNext: 0 };
-      const used = Number(raw);
-      if (raw !== undefined && Number.isInteger(used) && used < limit) return { used, msBeforeNext: 0 };
-    }
-    return standing(authFailures, key);
+  function refusalsOf(key: string, limit: number): Promise<{ used: number; msBeforeNext: number }> {
+    if (!deps.redis) return standing(authFailures, key);
+    return deps.redis.get(authFailures.getKey(key)).then(
+      (raw) => {
+        if (raw === null) return NO_REFUSALS;
+        const used = Number(raw);
+        return Number.isInteger(used) && used < limit ? { used, msBeforeNext: 0 } : standing(authFailures, key);
+      },
+      () => standing(authFailures, key),
+    );
   }
 
   return {
     /** Before API-key auth: an IP out of refusals gets 429 without a lookup. */
     authFailureGate(): RequestHandler {
-      return async (req, _res, next) => {
-        const { used, msBeforeNext } = await refusalsOf(req.ip ?? 'unknown', deps.authFailuresPerIpPerMinute);
-        if (used >= deps.authFailuresPerIpPerMinute) {
-          throw refused('Too many refused API-key requests from this address', msBeforeNext, 'auth_failures');
-        }
-        next();
-      };
+      const limit = deps.authFailuresPerIpPerMinute;
+      // one promise chain per request (no async frames): this runs before every API-key request
+      return (req, _res, next) =>
+        refusalsOf(req.ip ?? 'unknown', limit).then(({ used, msBeforeNext }) => {
+          if (used >= limit) throw refused('Too many refused API-key requests from this address', msBeforeNext, 'auth_failures');
+          next();
+        });
     },
     /** Error middleware on the API router: counts invalid-key and not-premium refusals per IP. */
     countAuthFailures(): ErrorRequestHandler {
