@@ -41,6 +41,24 @@ function lingerOnClose(socket: Socket): void {
 }
 
 /**
+ * A constructor for Node's HTTP server (its `IncomingMessage`/`ServerResponse` options) whose
+ * instances are `base` objects created with `prototype` as their prototype. `prototype` must
+ * inherit from `base.prototype`, so they are still `base` instances in every respect.
+ */
+function bornWith<T extends object>(base: T & (abstract new (...args: never[]) => object), prototype: object): T {
+  if (!Object.prototype.isPrototypeOf.call(base.prototype, prototype)) {
+    throw new Error(`createHttpServer(): the app's prototype for ${base.name} objects does not inherit from ${base.name}.prototype`);
+  }
+  // Node's IncomingMessage and ServerResponse are plain constructor functions: `new Born(…)` makes
+  // the object (with Born.prototype) and base initialises it, as a subclass would
+  function Born(this: object, ...args: unknown[]): void {
+    Reflect.apply(base as unknown as (...a: unknown[]) => void, this, args);
+  }
+  Born.prototype = prototype;
+  return Born as unknown as T;
+}
+
+/**
  * The HTTP server around the app, owning what Express cannot see: socket timeouts, when a
  * connection must close, and draining on shutdown.
  *
@@ -54,7 +72,13 @@ function lingerOnClose(socket: Socket): void {
  *   it at once (Node's way) resets a client that is still writing its body: it gets EPIPE or
  *   ECONNRESET instead of the answer (seen with 600 KB bodies sent to routes that take none).
  */
-export function createHttpServer(app: RequestListener, opts: HttpServerOptions) {
+/**
+ * What an Express app gives every request and response as their prototype (`app.request`,
+ * `app.response`; its `app.handle` sets them with `Object.setPrototypeOf`).
+ */
+type AppPrototypes = { request?: object; response?: object };
+
+export function createHttpServer(app: RequestListener & AppPrototypes, opts: HttpServerOptions) {
   let draining = false;
   const inFlight = new Set<{ req: IncomingMessage; res: ServerResponse }>();
 
@@ -73,6 +97,13 @@ export function createHttpServer(app: RequestListener, opts: HttpServerOptions) 
 
   const server = http.createServer(
     {
+      // Requests and responses are created with the app's prototypes from the start, so the
+      // app's own Object.setPrototypeOf on each (Express's app.handle, the compiled route)
+      // changes nothing. Changing an object's prototype is slow in V8 and slows what touches the
+      // object afterwards: on a cache-hit POST /api/v1/twitter it cost a third of the request's
+      // CPU (docs/architecture.md, "Fourth pass").
+      ...(app.request && { IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request) }),
+      ...(app.response && { ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response) }),
       requestTimeout: opts.requestTimeoutMs,
       headersTimeout: Math.min(opts.headersTimeoutMs, opts.requestTimeoutMs),
       // Node checks the two timeouts above on this interval (default 30 s, too coarse for them).
