@@ -29,6 +29,11 @@
  * before/after, or one experiment per checkout).
  * BENCH_COMPARE_FLAGS='<flags>[;<flags>…]' adds this revision's API run with those node flags
  * (e.g. `--max-semi-space-size=8`), one server per entry, to every round.
+ * A second baseline row, "bare Express, req/res born with its prototypes", runs the same bare app
+ * on a server that creates requests and responses with Express's prototypes, as the API's
+ * createHttpServer does (Express's per-request Object.setPrototypeOf then changes nothing). It is
+ * not a target: it shows what our pipeline costs over Express once neither pays that.
+ * The warm-up answer is checked (code 0 with the post's videos) before any load.
  * The last lines print each target of issue 11 with its verdict (met / MISSED).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -240,10 +245,15 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ url: TWEET_URL }),
     });
-    const bytes = (await warm.text()).length;
+    const text = await warm.text();
+    const bytes = text.length;
     if (warm.status !== 200) throw new Error(`warm-up request failed with ${warm.status}`);
+    const answer = JSON.parse(text) as { code?: number; data?: { videos?: unknown[] } };
+    if (answer.code !== 0 || !answer.data?.videos?.length) throw new Error(`warm-up answer is not the post's videos: ${text.slice(0, 200)}`);
     const bare = await startServer('bare', 'tests/bench/bare-server.ts', { BARE_RESPONSE_BYTES: String(bytes - 40) });
     servers.push(bare);
+    const bareBorn = await startServer('bare-born', 'tests/bench/bare-server.ts', { BARE_RESPONSE_BYTES: String(bytes - 40), BARE_BORN: '1' });
+    servers.push(bareBorn);
 
     process.stdout.write(
       `API: ${API_FROM_SOURCE ? 'TypeScript source under tsx (BENCH_API_SOURCE=1)' : 'built, plain node (npm run start:prod)'}; ` +
@@ -254,27 +264,31 @@ async function main(): Promise<void> {
     const apiRssAtStart = atStart.rss;
     if (process.env.BENCH_HEAP) process.stdout.write(`  api at start ${JSON.stringify(atStart)}\n`);
     await load(bare, null);
+    await load(bareBorn, null);
     await load(api, key);
     if (apiNoRedis) await load(apiNoRedis, key);
     for (const other of others) await load(other, key);
     const bareRuns: Figures[] = [];
+    const bornRuns: Figures[] = [];
     const otherRuns: Figures[][] = others.map(() => []);
     const apiRuns: Figures[] = [];
     const memRuns: Figures[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       bareRuns.push(await load(bare, null));
       apiRuns.push(await load(api, key));
+      bornRuns.push(await load(bareBorn, null));
       if (apiNoRedis) memRuns.push(await load(apiNoRedis, key));
       for (const [j, other] of others.entries()) otherRuns[j]?.push(await load(other, key));
       const last = (runs: Figures[]) => runs[runs.length - 1];
       const line = (n: string, r: Figures | undefined) =>
         r ? ` ${n} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req;` : '';
-      process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('no-redis', last(memRuns))}${otherRuns.map((runs, j) => line(`compare${j}`, last(runs))).join('')}\n`);
+      process.stdout.write(`round ${i + 1}:${line('bare', last(bareRuns))}${line('api', last(apiRuns))}${line('bare-born', last(bornRuns))}${line('no-redis', last(memRuns))}${otherRuns.map((runs, j) => line(`compare${j}`, last(runs))).join('')}\n`);
       if (process.env.BENCH_HEAP) process.stdout.write(`  api heap ${JSON.stringify(await api.probe())} after gc ${JSON.stringify(await api.probe('gc'))}\n`);
     }
     const { rss: apiRss, heapTotal: apiHeap } = await api.probe();
     const bareRss = (await bare.probe()).rss;
     const b = summary(bareRuns);
+    const bb = summary(bornRuns);
     const a = summary(apiRuns);
     const m = memRuns.length ? summary(memRuns) : null;
     const os = otherRuns.map((runs) => summary(runs));
@@ -287,6 +301,7 @@ async function main(): Promise<void> {
       ['median (min–max) over rounds', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'of it kernel'],
       ['bare Express (baseline)', spread(b.rps), spread(b.p50), spread(b.p99), spread(b.cpu), spread(b.sys)],
       ['POST /api/v1/twitter (auth + 3 limits + cache)', spread(a.rps), spread(a.p50), spread(a.p99), spread(a.cpu), spread(a.sys)],
+      ['  bare Express, req/res born with its prototypes', spread(bb.rps), spread(bb.p50), spread(bb.p99), spread(bb.cpu), spread(bb.sys)],
       ...(m ? [['  same, limits in-process (no Redis)', spread(m.rps), spread(m.p50), spread(m.p99), spread(m.cpu), spread(m.sys)]] : []),
       ...os.map((o, j) => [`  ${compareNames[j] ?? ''}`.slice(-47), spread(o.rps), spread(o.p50), spread(o.p99), spread(o.cpu), spread(o.sys)]),
     ];
@@ -295,6 +310,10 @@ async function main(): Promise<void> {
     const p99Ratio = a.p99.med / Math.max(b.p99.med, 1);
     const rssMb = apiRss / 1024 / 1024;
     process.stdout.write(`CPU per request   api/bare = ${(a.cpu.med / b.cpu.med).toFixed(2)}  (${a.cpu.med.toFixed(0)} vs ${b.cpu.med.toFixed(0)} µs)\n`);
+    // not a target: what our pipeline costs over Express when both skip the per-request setPrototypeOf
+    process.stdout.write(
+      `against bare Express with born prototypes (not a target): req/s ${(a.rps.med / bb.rps.med).toFixed(2)}, p99 ${(a.p99.med / Math.max(bb.p99.med, 1)).toFixed(2)}, CPU ${(a.cpu.med / bb.cpu.med).toFixed(2)} (${a.cpu.med.toFixed(0)} vs ${bb.cpu.med.toFixed(0)} µs)\n`,
+    );
     for (const [j, o] of os.entries()) {
       const rss = ((await others[j]?.probe())?.rss ?? 0) / 1024 / 1024;
       process.stdout.write(

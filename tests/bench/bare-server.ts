@@ -1,6 +1,7 @@
 // Baseline for the API benchmark: a bare Express 5 app with the same JSON body parsing and a
 // response of the same size as a real POST /api/v1/twitter answer, with no auth, no limits,
 // no Redis. Logs the same "listening on" line as the API so the bench starts both alike.
+import http from 'node:http';
 import express from 'express';
 
 const port = Number(process.env.PORT ?? 0);
@@ -11,7 +12,23 @@ app.use(express.json({ limit: '16kb' }));
 app.post('/api/v1/twitter', (_req, res) => {
   res.json(payload);
 });
-const server = app.listen(port, '127.0.0.1', () => {
+/**
+ * BARE_BORN=1: the same app on a server that creates each request and response with Express's
+ * prototypes (as the API's createHttpServer does), so Express's per-request
+ * Object.setPrototypeOf changes nothing: the baseline without that cost, for comparison.
+ */
+function bornWith(base: unknown, prototype: object): unknown {
+  function Born(this: object, ...args: unknown[]): void {
+    Reflect.apply(base as (...a: unknown[]) => void, this, args);
+  }
+  Born.prototype = prototype;
+  return Born;
+}
+const server =
+  process.env.BARE_BORN === '1'
+    ? http.createServer({ IncomingMessage: bornWith(http.IncomingMessage, app.request) as typeof http.IncomingMessage, ServerResponse: bornWith(http.ServerResponse, app.response) as typeof http.ServerResponse }, app)
+    : http.createServer(app);
+server.listen(port, '127.0.0.1', () => {
   const address = server.address();
   const p = typeof address === 'object' && address ? address.port : port;
   process.stdout.write(`bare express listening on http://localhost:${p}/api/v1\n`);
