@@ -6,6 +6,7 @@
  * alternate with a bare Express baseline on the same core, and the ratio api/bare is the figure
  * that survives a noisy shared machine. CPU time comes from /proc/<pid>/stat (utime + stime).
  */
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
         RATE_LIMIT_PER_HOUR: '1000000000',
         RATE_LIMIT_PER_DAY: '1000000000',
         X_CACHE_TTL_SECONDS: '3600',
+        // required in production (signed download links); any 32+ characters for a bench
+        MEDIA_LINK_SECRET: randomBytes(33).toString('base64'),
       },
     });
     procs.push(api);
