@@ -8,7 +8,7 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
 import { createLogger } from '../logger/logger';
-import { createHttpServer } from './server';
+import { bornWith, createHttpServer } from './server';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -80,5 +80,19 @@ describe('createHttpServer(): requests and responses born with the app prototype
   it('when a prototype does not inherit from IncomingMessage, then the server is not created', () => {
     const listener = Object.assign((_req: http.IncomingMessage, res: http.ServerResponse) => void res.end(), { request: {}, response: express.response });
     expect(() => createHttpServer(listener, { requestTimeoutMs: 5_000, headersTimeoutMs: 3_000, logger })).toThrow(/does not inherit from IncomingMessage/);
+  });
+
+  it('when the base is a plain constructor, then instances are initialised by it and carry the prototype; a class base is left to Node', () => {
+    function Counter(this: { n: number }, start: number) {
+      this.n = start;
+    }
+    const proto = Object.create(Counter.prototype as object) as object;
+    const Born = bornWith(Counter as unknown as new (start: number) => { n: number }, proto);
+    if (!Born) throw new Error('expected a constructor');
+    const made = new Born(7);
+    expect(made.n).toBe(7);
+    expect(Object.getPrototypeOf(made)).toBe(proto);
+    class Modern {}
+    expect(bornWith(Modern, Object.create(Modern.prototype) as object)).toBeUndefined();
   });
 });
