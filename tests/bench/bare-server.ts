@@ -14,23 +14,27 @@ app.post('/api/v1/twitter', (_req, res) => {
 });
 /**
  * BARE_BORN=1: the same app on a server that creates each request and response with Express's
- * prototypes (as the API's createHttpServer does), so Express's per-request
- * Object.setPrototypeOf changes nothing: the baseline without that cost, for comparison.
+ * prototypes (the API's createHttpServer does it with the same helper), so Express's per-request
+ * Object.setPrototypeOf changes nothing: the baseline without that cost, for comparison. The
+ * helper is imported only then, so the plain baseline loads nothing of ours.
  */
-function bornWith(base: unknown, prototype: object): unknown {
-  function Born(this: object, ...args: unknown[]): void {
-    Reflect.apply(base as (...a: unknown[]) => void, this, args);
-  }
-  Born.prototype = prototype;
-  return Born;
+async function createServer(): Promise<http.Server> {
+  if (process.env.BARE_BORN !== '1') return http.createServer(app);
+  const { bornWith } = await import('../../apps/api/src/lib/http/server.js');
+  return http.createServer(
+    {
+      IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request) ?? http.IncomingMessage,
+      ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response) ?? http.ServerResponse,
+    },
+    app,
+  );
 }
-const server =
-  process.env.BARE_BORN === '1'
-    ? http.createServer({ IncomingMessage: bornWith(http.IncomingMessage, app.request) as typeof http.IncomingMessage, ServerResponse: bornWith(http.ServerResponse, app.response) as typeof http.ServerResponse }, app)
-    : http.createServer(app);
-server.listen(port, '127.0.0.1', () => {
-  const address = server.address();
-  const p = typeof address === 'object' && address ? address.port : port;
-  process.stdout.write(`bare express listening on http://localhost:${p}/api/v1\n`);
+
+void createServer().then((server) => {
+  server.listen(port, '127.0.0.1', () => {
+    const address = server.address();
+    const p = typeof address === 'object' && address ? address.port : port;
+    process.stdout.write(`bare express listening on http://localhost:${p}/api/v1\n`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
