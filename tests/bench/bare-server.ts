@@ -23,8 +23,8 @@ async function createServer(): Promise<http.Server> {
   const { bornWith } = await import('../../apps/api/src/lib/http/server.js');
   return http.createServer(
     {
-      IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request) ?? http.IncomingMessage,
-      ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response) ?? http.ServerResponse,
+      IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request),
+      ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response),
     },
     app,
   );

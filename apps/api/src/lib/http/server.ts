@@ -45,13 +45,13 @@ function lingerOnClose(socket: Socket): void {
  * instances are `base` objects created with `prototype` as their prototype. `prototype` must
  * inherit from `base.prototype`, so they are still `base` instances in every respect.
  */
-export function bornWith<T extends object>(base: T & (abstract new (...args: never[]) => object), prototype: object): T | undefined {
+export function bornWith<T extends object>(base: T & (abstract new (...args: never[]) => object), prototype: object): T {
   if (!Object.prototype.isPrototypeOf.call(base.prototype, prototype)) {
     throw new Error(`createHttpServer(): the app's prototype for ${base.name} objects does not inherit from ${base.name}.prototype`);
   }
   // a class constructor cannot be applied to an object; should a Node version make these classes,
-  // Node's own constructors are kept (correct, only slower)
-  if (Function.prototype.toString.call(base).startsWith('class')) return undefined;
+  // Node's own constructor is returned (correct, only slower)
+  if (Function.prototype.toString.call(base).startsWith('class')) return base;
   // Node's IncomingMessage and ServerResponse are plain constructor functions: `new Born(…)` makes
   // the object (with Born.prototype) and base initialises it, as a subclass would
   function Born(this: object, ...args: unknown[]): void {
@@ -105,8 +105,8 @@ export function createHttpServer(app: RequestListener & AppPrototypes, opts: Htt
       // changes nothing. Changing an object's prototype is slow in V8 and slows what touches the
       // object afterwards: on a cache-hit POST /api/v1/twitter it cost a third of the request's
       // CPU (docs/architecture.md, "Fourth pass").
-      IncomingMessage: (app.request && bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request)) || http.IncomingMessage,
-      ServerResponse: (app.response && bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response)) || http.ServerResponse,
+      IncomingMessage: app.request ? bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request) : http.IncomingMessage,
+      ServerResponse: app.response ? bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response) : http.ServerResponse,
       requestTimeout: opts.requestTimeoutMs,
       headersTimeout: Math.min(opts.headersTimeoutMs, opts.requestTimeoutMs),
       // Node checks the two timeouts above on this interval (default 30 s, too coarse for them).
