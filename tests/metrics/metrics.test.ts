@@ -89,6 +89,9 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sample(text, 'twdown_x_shared_cache_lookups_total', { result: 'hit' })).toBeUndefined();
     expect(sample(text, 'twdown_rate_limit_refusals_total', { window: 'minute' })).toBe(1);
     expect(sample(text, 'twdown_rate_limit_refusals_total', { window: 'hour' })).toBeUndefined();
+    // all four API-key requests were counted by Redis (refused or not), none by the insurance limiter
+    expect(sample(text, 'twdown_rate_limit_decisions_total', { store: 'redis' })).toBe(4);
+    expect(sample(text, 'twdown_rate_limit_decisions_total', { store: 'process' })).toBeUndefined();
   });
 
   it('when a second instance serves a post the first one cached, then its shared-cache hit is counted', async () => {

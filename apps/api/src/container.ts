@@ -1,6 +1,6 @@
 import type { Env } from './lib/config/env';
 import { createPrisma, type PrismaClient } from './lib/db/prisma';
-import type { Logger } from './lib/logger/logger';
+import { throttledWarn, type Logger } from './lib/logger/logger';
 import { createRedis, waitForRedis, type Redis, type RedisTarget } from './lib/redis/redis';
 import type { KvStore } from './lib/kv/kv-store';
 import { createMemoryStore } from './lib/kv/memory-store';
@@ -91,6 +91,7 @@ export async function createContainer(opts: ContainerOptions) {
       perDay: env.RATE_LIMIT_PER_DAY,
     }),
     keyPrefix: `${prefix}:rl`,
+    onFallback: throttledWarn(logger, 'rate limits answered per process: a Redis call failed', 10_000),
   }));
   const abuse = createAbuseLimits({
     redis,

@@ -59,3 +59,28 @@ export function createLogger(opts: { level: string; destination?: pino.Destinati
     opts.destination,
   );
 }
+
+/**
+ * A warning that may fire on every request while something is degraded (a Redis outage): the
+ * first one is written at once, then at most one line per `everyMs`, carrying how many were not
+ * written since the last line (`suppressed`), so a burst cannot flood the log.
+ */
+export function throttledWarn(
+  sink: Pick<LogSink, 'warn'>,
+  msg: string,
+  everyMs: number,
+  now: () => number = () => performance.now(),
+): (err: unknown) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (err) => {
+    const t = now();
+    if (t - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    sink.warn({ err: err instanceof Error ? err.message : String(err), suppressed }, msg);
+    last = t;
+    suppressed = 0;
+  };
+}

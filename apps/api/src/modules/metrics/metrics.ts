@@ -51,6 +51,12 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
     labelNames: ['window'] as const,
     registers,
   });
+  const rateLimitDecisions = new Counter({
+    name: 'twdown_rate_limit_decisions_total',
+    help: 'Requests counted by the account rate limiter, by the store that decided (redis: exact across processes; process: the per-process insurance limiter, while Redis fails)',
+    labelNames: ['store'] as const,
+    registers,
+  });
   const xCalls = new Counter({
     name: 'twdown_x_upstream_requests_total',
     help: 'HTTP requests to X (or its simulator), by operation and outcome',
@@ -121,6 +127,7 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
         ...limits,
         async consume(accountId) {
           const decision = await limits.consume(accountId);
+          rateLimitDecisions.inc({ store: decision.store });
           if (!decision.allowed) for (const w of decision.windows) if (!w.allowed) rateLimitRefusals.inc({ window: w.name });
           return decision;
         },

@@ -209,14 +209,22 @@ describe('rate limit service with Redis (shared windows)', () => {
     // a client of its own that fails fast while disconnected, like the app's (no offline queue)
     const own: SingleRedis = new SingleRedis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     await new Promise<void>((resolve) => own.once('ready', () => resolve()));
-    const s = createRateLimitService({ redis: own, windows: windowsFromLimits(LIMITS), keyPrefix: prefix });
-    expect((await s.consume('acct')).allowed).toBe(true); // 1 in Redis
+    const fallbacks: unknown[] = [];
+    const s = createRateLimitService({ redis: own, windows: windowsFromLimits(LIMITS), keyPrefix: prefix, onFallback: (err) => fallbacks.push(err) });
+    const first = await s.consume('acct');
+    expect(first.allowed).toBe(true); // 1 in Redis
+    expect(first.store).toBe('redis');
+    expect(fallbacks).toHaveLength(0);
     const ended = new Promise<void>((resolve) => own.once('end', () => resolve()));
     own.disconnect();
     await ended;
     // the outage: counted per process, starting from the standing last seen in Redis
     const during = await s.consume('acct');
     expect(during.allowed).toBe(true);
+    // told apart from a Redis answer, and reported (the operator's only sign of inexact limits)
+    expect(during.store).toBe('process');
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]).toBeInstanceOf(Error);
     expect(remaining(during.windows)).toEqual([1, 3, 98]);
     // the standing it reports (as on a 403) includes the outage's admissions too
     expect(remaining(await s.peek('acct'))).toEqual([1, 3, 98]);
@@ -228,6 +236,8 @@ describe('rate limit service with Redis (shared windows)', () => {
     // back: the 2 outage admissions are added to Redis's 1, so the account is at its limit
     const after = await s.consume('acct');
     expect(after.allowed).toBe(false);
+    expect(after.store).toBe('redis');
+    expect(fallbacks).toHaveLength(3); // the three consumes of the outage, not the peeks
     expect(await redis.get(`${prefix}:{acct}:minute`)).toBe('3');
     expect(await redis.get(`${prefix}:{acct}:hour`)).toBe('3');
     // and they are handed over once: the next read does not add them again

@@ -24,6 +24,8 @@ export interface WindowState {
 export interface RateDecision {
   allowed: boolean;
   windows: WindowState[];
+  /** which counter decided: Redis (exact across processes) or this process's insurance limiter */
+  store: 'redis' | 'process';
 }
 
 export function windowsFromLimits(limits: { perMinute: number; perHour: number; perDay: number }): WindowSpec[] {
@@ -73,6 +75,11 @@ export function createRateLimitService(deps: {
   windows: WindowSpec[];
   keyPrefix?: string;
   now?: () => number;
+  /**
+   * Told of every Redis call that failed and sent a request to the insurance limiter (the
+   * composition root logs it, throttled): the limits are per process, not exact, while it lasts.
+   */
+  onFallback?: (err: unknown) => void;
 }) {
   const now = deps.now ?? (() => systemClock.now());
   const prefix = deps.keyPrefix ?? 'twdown:rl';
@@ -168,7 +175,7 @@ export function createRateLimitService(deps: {
     }
     // the outage's admissions are in Redis now: the insurance limiter starts over next time
     if (handedOver) handedOver.forEach((key, i) => void memory[i]?.delete(key));
-    return { allowed: count ? admitted : true, windows };
+    return { allowed: count ? admitted : true, windows, store: 'redis' };
   }
 
   /** The insurance path: per process, from the last standing seen in Redis. */
@@ -201,6 +208,7 @@ export function createRateLimitService(deps: {
         const c = counted[i] ?? 0;
         return state(spec, c, live[i]?.end ?? t, t, admitted || c < spec.limit);
       }),
+      store: 'process',
     };
   }
 
@@ -222,7 +230,10 @@ export function createRateLimitService(deps: {
     async consume(accountId: string): Promise<RateDecision> {
       if (!run) return locally(accountId);
       // Redis down, refused or too slow: limit per process rather than fail the request
-      return viaRedis(run, accountId, true).catch(() => locally(accountId));
+      return viaRedis(run, accountId, true).catch((err: unknown) => {
+        deps.onFallback?.(err);
+        return locally(accountId);
+      });
     },
     /** Current standing without counting a request. */
     async peek(accountId: string): Promise<WindowState[]> {
