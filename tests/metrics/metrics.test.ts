@@ -91,7 +91,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sample(text, 'twdown_rate_limit_refusals_total', { window: 'hour' })).toBeUndefined();
     // all four API-key requests were counted by Redis (refused or not), none by the insurance limiter
     expect(sample(text, 'twdown_rate_limit_decisions_total', { store: 'redis' })).toBe(4);
-    expect(sample(text, 'twdown_rate_limit_decisions_total', { store: 'process' })).toBeUndefined();
+    expect(sample(text, 'twdown_rate_limit_decisions_total', { store: 'process' })).toBe(0);
   });
 
   it('when a second instance serves a post the first one cached, then its shared-cache hit is counted', async () => {

@@ -123,11 +123,15 @@ export function createMetrics(opts: { xBaseUrls: string[] }) {
     },
     /** The rate-limit service, counting refusals by window. */
     observeLimits(limits: RateLimitService): RateLimitService {
+      // both series exist from the start (0), so an alert on `process` sees its first increase
+      const decidedBy = { redis: rateLimitDecisions.labels({ store: 'redis' }), process: rateLimitDecisions.labels({ store: 'process' }) };
+      decidedBy.redis.inc(0);
+      decidedBy.process.inc(0);
       return {
         ...limits,
         async consume(accountId) {
           const decision = await limits.consume(accountId);
-          rateLimitDecisions.inc({ store: decision.store });
+          decidedBy[decision.store].inc();
           if (!decision.allowed) for (const w of decision.windows) if (!w.allowed) rateLimitRefusals.inc({ window: w.name });
           return decision;
         },
