@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { Command } from 'ioredis';
 import { createLogger } from '../../apps/api/src/lib/logger/logger';
 import { createRedis, waitForRedis, type Redis } from '../../apps/api/src/lib/redis/redis';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server';
@@ -104,4 +107,31 @@ it('when many commands are in flight, then all are answered and none times out',
   expect(replies[1999]).toBe('m1999');
   await sleep(DEADLINE_MS * 2);
   expect(closes).toBe(0);
+});
+
+it('when a command has been answered, then the deadline bookkeeping no longer holds it (long before its deadline)', async () => {
+  // A command held until its deadline outlives many young-generation GCs under load and is
+  // promoted with its arguments and reply: a cache-hit run's heap grew to 170 MB that way.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const long = createRedis({ url: own.url }, createLogger({ level: 'silent' }), 'test-long', { commandTimeoutMs: 60_000 });
+  try {
+    await waitForRedis(long);
+    // sent and awaited in a frame of its own, so this test keeps only the WeakRefs
+    const sendAll = async (): Promise<Array<WeakRef<Command>>> => {
+      const commands = Array.from({ length: 20 }, (_, i) => new Command('echo', [`held${i}`]));
+      commands.forEach((c) => void long.sendCommand(c));
+      expect(await Promise.all(commands.map((c) => c.promise))).toHaveLength(20);
+      return commands.map((c) => new WeakRef(c));
+    };
+    const refs = await sendAll();
+    for (let i = 0; i < 5; i++) {
+      await sleep(10);
+      gc();
+    }
+    // the deadline (60 s) is far away: only the answer can have let them go
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+  } finally {
+    long.disconnect();
+  }
 });
