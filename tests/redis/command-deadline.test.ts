@@ -111,7 +111,7 @@ it('when many commands are in flight, then all are answered and none times out',
 
 it('when a command has been answered, then the deadline bookkeeping no longer holds it (long before its deadline)', async () => {
   // A command held until its deadline outlives many young-generation GCs under load and is
-  // promoted with its arguments and reply: a cache-hit run's heap grew to 170 MB that way.
+  // promoted with its arguments and reply (one reason a cache-hit run's heap grew to 170 MB).
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const long = createRedis({ url: own.url }, createLogger({ level: 'silent' }), 'test-long', { commandTimeoutMs: 60_000 });

@@ -97,3 +97,11 @@ export async function waitForLine(api: ApiProcess, re: RegExp, timeoutMs = 10_00
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * The lines in which API processes said they limit on their own because a Redis call failed
+ * (docs/deploy.md, twdown_rate_limit_decisions_total): tests of exact limits expect none.
+ */
+export function rateLimitFallbackLines(procs: ApiProcess[]): string[] {
+  return procs.flatMap((p) => p.output.filter((line) => line.includes('rate limits answered per process')));
+}
