@@ -97,7 +97,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): Express {
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', false);
   // every request's middlewares, in order (the compiled route at the end runs these same functions)
-  const first = [requestId(), requestLog(deps.logger), ...(deps.metrics ? [recordRequests(deps.metrics)] : [])];
+  const first = [requestId(), requestLog(deps.logger), ...(deps.metrics ? [recordRequests(deps.metrics, app.request)] : [])];
   const headers = [staticHeaders(helmet({ contentSecurityPolicy: false })), optionsAsEnvelope(app)];
   app.use(first);
   if (deps.metrics && env.METRICS_TOKEN) app.get('/metrics', metricsHandler({ metrics: deps.metrics, token: env.METRICS_TOKEN }));
