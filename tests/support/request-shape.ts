@@ -10,6 +10,7 @@ import { bornWith } from '../../apps/api/src/lib/http/server';
 import { createMetrics } from '../../apps/api/src/modules/metrics/metrics';
 import { recordRequests } from '../../apps/api/src/modules/metrics/metrics.routes';
 
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- V8's natives syntax (%…) only compiles at run time, under --allow-natives-syntax
 const fast = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
 
 async function main(): Promise<void> {
