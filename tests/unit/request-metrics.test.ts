@@ -4,6 +4,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { createMetrics } from '../../apps/api/src/modules/metrics/metrics';
 import { recordRequests } from '../../apps/api/src/modules/metrics/metrics.routes';
+import { sample } from '../support/prom-text';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PROBE = path.join(ROOT, 'tests/support/request-shape.ts');
@@ -24,12 +25,6 @@ function appWithMetrics() {
   return { app, metrics };
 }
 
-/** The value of one sample line of the Prometheus text, by its exact labels. */
-function count(text: string, labels: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`twdown_http_requests_total{${labels}} `));
-  return line === undefined ? undefined : Number(line.split(' ')[1]);
-}
-
 describe('recordRequests()', () => {
   it('when routes answer, fail after leaving their router, or do not match, then each is counted under its route pattern with the mount path', async () => {
     const { app, metrics } = appWithMetrics();
@@ -38,9 +33,10 @@ describe('recordRequests()', () => {
     await request(app).get('/api/v1/fails').expect(500);
     await request(app).get('/nowhere').expect(404);
     const text = await metrics.scrape();
-    expect(count(text, 'method="POST",route="/api/v1/items/:id",status="200"')).toBe(2);
-    expect(count(text, 'method="GET",route="/api/v1/fails",status="500"')).toBe(1);
-    expect(count(text, 'method="GET",route="unmatched",status="404"')).toBe(1);
+    const count = (labels: Record<string, string>) => sample(text, 'twdown_http_requests_total', labels);
+    expect(count({ method: 'POST', route: '/api/v1/items/:id', status: '200' })).toBe(2);
+    expect(count({ method: 'GET', route: '/api/v1/fails', status: '500' })).toBe(1);
+    expect(count({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
     // never the raw path
     expect(text).not.toContain('route="/api/v1/items/1"');
   });
