@@ -89,7 +89,7 @@ it('when a command is answered with an error, then its deadline passing later do
 
 it('when the reply waits in the socket while the event loop is busy past the deadline, then the command succeeds and the connection stays', async () => {
   const answer = redis.ping();
-  // the client writes the command from a setImmediate (auto-pipelining); this one runs right
+  // the client writes the command from a setImmediate (coalesceWrites()); this one runs right
   // after it, before the event loop could read the reply
   await new Promise<void>((resolve) =>
     setImmediate(() => {

@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     }
     throw err;
   } finally {
-    // ioredis auto-pipelining could otherwise send QUIT before the PUBLISH of an invalidation
+    // the PUBLISH of an invalidation must be sent before QUIT
     await authCache.drain();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     await prisma.$disconnect();

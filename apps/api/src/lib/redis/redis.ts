@@ -1,5 +1,6 @@
 import { Cluster, Redis as SingleRedis, type Command, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger/logger';
+import { createCommandRing } from './command-ring';
 
 /**
  * The app's Redis client: one server (ioredis `Redis`) or a Redis Cluster (ioredis `Cluster`).
@@ -43,13 +44,6 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 300;
 
 const ignore = (): void => undefined;
 
-interface Pending {
-  command: Command;
-  /** performance.now() by which the answer must have come */
-  deadline: number;
-  failed: boolean;
-}
-
 /**
  * Every command gets a deadline; a command still unanswered at its deadline is rejected and, as
  * the connection has gone silent, the connection is dropped and re-made. Until the new
@@ -67,84 +61,56 @@ function enforceDeadline(redis: SingleRedis, timeoutMs: number): SingleRedis {
   const send = redis.sendCommand.bind(redis);
   // One timer for all commands instead of one per command (a setTimeout, a clearTimeout and a
   // promise reaction each were a visible share of a cache hit's CPU). Every command gets the
-  // same deadline, so the queue in sending order is also in deadline order: the timer only ever
+  // same deadline, so the ring in sending order is also in deadline order: the timer only ever
   // waits for the oldest command still unanswered.
-  // Answered commands leave the queue as soon as they are answered (one connection answers in
+  // Answered commands leave the ring as soon as they are answered (one connection answers in
   // sending order, so that is the head), not when the timer next fires: a command kept for its
   // whole deadline (300 ms) outlives a dozen young-generation GCs under load, so every command,
   // with its arguments and reply, was promoted to the old generation (docs/architecture.md,
-  // fifth pass: RSS at the end of a cache-hit run 272 MB before, 218 MB after).
-  let queue: Array<Pending | undefined> = [];
-  let head = 0;
+  // fifth pass). The ring reuses its slots (command-ring.ts, seventh pass).
+  const ring = createCommandRing<Command>();
   let timer: NodeJS.Timeout | undefined;
-  const isSettled = (p: Pending) => p.failed || p.command.isResolved;
-
-  /** Drops the answered commands at the head of the queue (their slots too, so nothing holds them). */
-  function release(): void {
-    while (head < queue.length) {
-      const p = queue[head];
-      if (p && !isSettled(p)) break;
-      queue[head] = undefined;
-      head++;
-    }
-    if (head === queue.length) {
-      queue = [];
-      head = 0;
-    } else if (head > 1024) {
-      queue = queue.slice(head);
-      head = 0;
-    }
-  }
 
   function arm(): void {
-    release();
-    const oldest = queue[head];
-    if (oldest) timer = setTimeout(expire, Math.max(0, oldest.deadline - performance.now()));
+    ring.release();
+    const oldest = ring.oldestDeadline();
+    if (oldest !== undefined) timer = setTimeout(expire, Math.max(0, oldest - performance.now()));
   }
 
   function expire(): void {
     // checked after the poll phase, so replies already waiting in the socket are read first
     setImmediate(() => {
       timer = undefined;
-      const now = performance.now();
-      // found first, rejected afterwards: a reject releases the queue's head (release()) as it goes
-      const late: Pending[] = [];
-      for (let i = head; i < queue.length; i++) {
-        const p = queue[i];
-        if (!p || isSettled(p)) continue;
-        if (p.deadline > now) break;
-        late.push(p);
-      }
-      for (const p of late) p.command.reject(new Error(`Command timed out after ${timeoutMs} ms`));
-      const expired = late.length > 0;
+      // found first, rejected afterwards: a reject releases the ring's head (release()) as it goes
+      const late = ring.late(performance.now());
+      for (const command of late) command.reject(new Error(`Command timed out after ${timeoutMs} ms`));
       // Only a ready connection is dropped (while (re)connecting, the ready check's own failure
       // re-makes it). Destroyed rather than ended: a frozen server never completes a graceful
       // close, and the connection must count as closed now (ioredis then reconnects by itself).
-      if (expired && redis.status === 'ready') redis.stream.destroy();
+      if (late.length > 0 && redis.status === 'ready') redis.stream.destroy();
       arm();
     });
   }
 
   redis.sendCommand = ((command: Command, stream?: Parameters<SingleRedis['sendCommand']>[1]) => {
-    const pending: Pending = { command, deadline: performance.now() + timeoutMs, failed: false };
+    const position = ring.push(command, performance.now() + timeoutMs);
     // ioredis marks only success on the command (isResolved); a failure (error reply, dropped
     // connection, refused while offline) is noted here, before sending, as it may happen at once
     const reject = command.reject;
     command.reject = (err: Error) => {
-      pending.failed = true;
+      ring.fail(position, command);
       // A command nobody awaits (ioredis's own, e.g. the subscriber's re-subscribe, flushed with
       // "Connection is closed" when a deadline drops the connection) must not become an
       // unhandled rejection, which would end the process; callers' own handlers still see it.
       command.promise.catch(ignore);
       reject(err);
-      release();
+      ring.release();
     };
     const resolve = command.resolve;
     command.resolve = (value: unknown) => {
       resolve(value);
-      release();
+      ring.release();
     };
-    queue.push(pending);
     const result = send(command, stream);
     if (!timer) arm();
     return result;
@@ -152,6 +118,33 @@ function enforceDeadline(redis: SingleRedis, timeoutMs: number): SingleRedis {
   // Connections made from this one (the pub/sub subscriber) keep the same deadline.
   const duplicate = redis.duplicate.bind(redis);
   redis.duplicate = (override?: Partial<RedisOptions>) => enforceDeadline(duplicate(override), timeoutMs);
+  return redis;
+}
+
+/**
+ * The commands sent during one turn of the event loop leave in one write: the first one corks
+ * the connection's socket and a setImmediate uncorks it, so they reach Redis together and are
+ * answered together, as auto-pipelining did (a cache hit sends two commands, and with
+ * concurrent requests a turn sends dozens) but without ioredis's Pipeline objects. Commands
+ * keep their order (one socket buffer) and each its own promise and deadline. While the
+ * connection is not ready nothing is corked: ioredis refuses or sends those commands itself.
+ */
+function coalesceWrites(redis: SingleRedis): SingleRedis {
+  const send = redis.sendCommand.bind(redis);
+  let corked: SingleRedis['stream'] | null = null;
+  const uncork = () => {
+    const stream = corked;
+    corked = null;
+    stream?.uncork();
+  };
+  redis.sendCommand = ((command: Command, stream?: Parameters<SingleRedis['sendCommand']>[1]) => {
+    if (corked === null && redis.status === 'ready') {
+      corked = redis.stream;
+      corked.cork();
+      setImmediate(uncork);
+    }
+    return send(command, stream);
+  });
   return redis;
 }
 
@@ -299,11 +292,15 @@ export function createRedis(target: RedisTarget, logger: Logger, name = 'main', 
           // A command cut off by a dropped connection has already been answered to its caller (as a
           // failure): sending it again after the reconnect would, e.g., count a request twice.
           autoResendUnfulfilledCommands: false,
-          enableAutoPipelining: true,
+          // Off: ioredis builds a Pipeline per batch, and its constructor gives every instance
+          // its own `length` accessor, which kept each batch, its commands and the requests
+          // waiting on them alive through young-generation GCs. coalesceWrites() batches the
+          // writes of one event-loop turn into one instead (docs/architecture.md, seventh pass).
+          enableAutoPipelining: false,
           retryStrategy: retryDelay,
           lazyConnect: false,
         });
-  if (redis instanceof SingleRedis) enforceDeadline(redis, commandTimeoutMs);
+  if (redis instanceof SingleRedis) coalesceWrites(enforceDeadline(redis, commandTimeoutMs));
   else enforceClusterDeadline(redis, commandTimeoutMs);
   let lastError = '';
   const onError = (err: Error) => {
